@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { shutdownAfterSchema } from './duration.ts';
+import type { SandboxSettings, StopReason } from './events.ts';
+import type { Isolation } from './isolation.ts';
+import { DEFAULT_SANDBOX_SIZE, sandboxSizeSchema } from './sizes.ts';
+
+export const sandboxNameSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9-]+$/, 'only a-z, 0-9 and -');
+
+export const DEFAULT_SHUTDOWN_AFTER = '1h';
+export const DEFAULT_IMAGE = 'host';
+
+/** What a user may say when creating a sandbox. */
+export const createSandboxInputSchema = z.strictObject({
+  name: sandboxNameSchema,
+  size: sandboxSizeSchema.default(DEFAULT_SANDBOX_SIZE),
+  autoShutdown: z.boolean().default(true),
+  shutdownAfter: shutdownAfterSchema.default(DEFAULT_SHUTDOWN_AFTER),
+  image: z.string().min(1).max(255).default(DEFAULT_IMAGE),
+});
+export type CreateSandboxInput = z.infer<typeof createSandboxInputSchema>;
+
+/** What a user may change on a sandbox; at least one field. */
+export const updateSandboxInputSchema = z
+  .strictObject({
+    size: sandboxSizeSchema.optional(),
+    autoShutdown: z.boolean().optional(),
+    shutdownAfter: shutdownAfterSchema.optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, {
+    message: 'name at least one of size, autoShutdown, shutdownAfter',
+  });
+export type UpdateSandboxInput = z.infer<typeof updateSandboxInputSchema>;
+
+/**
+ * Commands on one sandbox stream. The `Record*` ones report what the
+ * runtime did; the others are what users (or schedules) ask for.
+ */
+export type SandboxCommand =
+  | {
+      type: 'CreateSandbox';
+      data: CreateSandboxInput & { sandboxId: string; tenantId: string };
+    }
+  | { type: 'StartSandbox'; data: { reason: 'user' | 'wake' } }
+  | { type: 'StopSandbox'; data: { reason: StopReason } }
+  | { type: 'RestartSandbox'; data: Record<string, never> }
+  | { type: 'UpdateSandbox'; data: Partial<SandboxSettings> }
+  | { type: 'DeleteSandbox'; data: Record<string, never> }
+  | { type: 'RecordSandboxStarted'; data: { isolation: Isolation } }
+  | { type: 'RecordSandboxStartFailed'; data: { error: string } }
+  | { type: 'RecordSandboxStopped'; data: Record<string, never> }
+  | { type: 'RecordSandboxDeleted'; data: Record<string, never> };
+
+export type SandboxCommandType = SandboxCommand['type'];

@@ -1,0 +1,142 @@
+import { IllegalStateError, NotFoundError } from '../errors.ts';
+import type { SandboxCommand } from './commands.ts';
+import type { SandboxEvent, SandboxSettings, StopReason } from './events.ts';
+import { assertNever, type Sandbox, type SandboxState } from './state.ts';
+
+/**
+ * The sandbox's rules: which events a command produces in a given state.
+ * Pure: time, ids and tenancy arrive inside the command. Repeating a
+ * command that already took effect yields no events, so retries are safe.
+ */
+export function decide(
+  command: SandboxCommand,
+  state: SandboxState,
+): SandboxEvent[] {
+  if (command.type === 'CreateSandbox') {
+    if (state) throw new IllegalStateError(`sandbox ${state.id} exists`);
+    const { sandboxId, tenantId, name, image, ...settings } = command.data;
+    return [
+      {
+        type: 'SandboxCreated',
+        data: { sandboxId, tenantId, name, image, ...settings },
+      },
+    ];
+  }
+  if (!state) throw new NotFoundError('no such sandbox');
+
+  switch (command.type) {
+    case 'StartSandbox':
+      return start(state, command.data.reason);
+    case 'StopSandbox':
+      return stop(state, command.data.reason);
+    case 'RestartSandbox':
+      return restart(state);
+    case 'UpdateSandbox':
+      return update(state, command.data);
+    case 'DeleteSandbox':
+      return isGone(state)
+        ? []
+        : [{ type: 'SandboxDeletionRequested', data: {} }];
+    case 'RecordSandboxStarted':
+      return state.status === 'starting'
+        ? [{ type: 'SandboxStarted', data: command.data }]
+        : [];
+    case 'RecordSandboxStartFailed':
+      return state.status === 'starting'
+        ? [{ type: 'SandboxStartFailed', data: command.data }]
+        : [];
+    case 'RecordSandboxStopped':
+      return recordStopped(state);
+    case 'RecordSandboxDeleted':
+      return state.status === 'deleting'
+        ? [{ type: 'SandboxDeleted', data: {} }]
+        : [];
+    default:
+      return assertNever(command);
+  }
+}
+
+const isGone = (state: Sandbox) =>
+  state.status === 'deleting' || state.status === 'deleted';
+
+function refuseIfGone(state: Sandbox, action: string): void {
+  if (isGone(state)) {
+    throw new IllegalStateError(
+      `cannot ${action} sandbox ${state.id}: it is ${state.status}`,
+    );
+  }
+}
+
+function start(state: Sandbox, reason: 'user' | 'wake'): SandboxEvent[] {
+  refuseIfGone(state, 'start');
+
+  if (state.status === 'stopped') {
+    return [{ type: 'SandboxStartRequested', data: { reason } }];
+  }
+  if (state.status === 'stopping' && !state.restartPending) {
+    throw new IllegalStateError(
+      `cannot start sandbox ${state.id} while it is stopping: ` +
+        'retry once it is stopped',
+    );
+  }
+  return [];
+}
+
+function stop(state: Sandbox, reason: StopReason): SandboxEvent[] {
+  refuseIfGone(state, 'stop');
+
+  if (state.status === 'running' || state.status === 'starting') {
+    return [{ type: 'SandboxStopRequested', data: { reason } }];
+  }
+  return [];
+}
+
+function restart(state: Sandbox): SandboxEvent[] {
+  refuseIfGone(state, 'restart');
+
+  switch (state.status) {
+    case 'running':
+      return [{ type: 'SandboxRestartRequested', data: {} }];
+    case 'stopped':
+      return [{ type: 'SandboxStartRequested', data: { reason: 'user' } }];
+    case 'starting':
+      return [];
+    case 'stopping':
+      if (state.restartPending) return [];
+      throw new IllegalStateError(
+        `cannot restart sandbox ${state.id} while it is stopping: ` +
+          'start it once it is stopped',
+      );
+    default:
+      return [];
+  }
+}
+
+function update(
+  state: Sandbox,
+  changes: Partial<SandboxSettings>,
+): SandboxEvent[] {
+  refuseIfGone(state, 'update');
+
+  const changed = Object.fromEntries(
+    Object.entries(changes).filter(
+      ([key, value]) =>
+        value !== undefined && state[key as keyof SandboxSettings] !== value,
+    ),
+  ) as Partial<SandboxSettings>;
+  if (Object.keys(changed).length === 0) return [];
+
+  return [{ type: 'SandboxUpdated', data: changed }];
+}
+
+function recordStopped(state: Sandbox): SandboxEvent[] {
+  if (state.status !== 'stopping') return [];
+
+  const stopped: SandboxEvent = {
+    type: 'SandboxStopped',
+    data: { reason: state.stoppedReason ?? 'user' },
+  };
+  if (!state.restartPending) return [stopped];
+
+  return [stopped, { type: 'SandboxStartRequested', data: { reason: 'user' } }];
+}
