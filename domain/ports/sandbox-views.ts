@@ -20,6 +20,12 @@ export interface SandboxViews {
   save(view: SandboxView, previousRevision: number): Promise<boolean>;
 }
 
+export interface NameClaim {
+  tenantId: string;
+  name: string;
+  sandboxId: string;
+}
+
 /**
  * Unique sandbox names per tenant. A claim names the sandbox that holds
  * it, so a claim left by a crash before the sandbox's first event can be
@@ -36,6 +42,6 @@ export interface NameRegistry {
     to: string,
   ): Promise<boolean>;
   release(tenantId: string, name: string, sandboxId: string): Promise<void>;
-  /** Sandbox ids of every claim, for the catch-up pass at start. */
-  holders(): AsyncIterable<string>;
+  /** Every claim, for the catch-up pass at start. */
+  claims(): AsyncIterable<NameClaim>;
 }

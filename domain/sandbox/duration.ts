@@ -19,6 +19,8 @@ export const shutdownAfterSchema = z
   .regex(DURATION_PATTERN, 'a duration such as 15m, 30m, 1h or 1d')
   .refine(
     (text) => {
+      // zod runs this even when the pattern failed: let that error speak.
+      if (!DURATION_PATTERN.test(text)) return true;
       const seconds = durationSeconds(text);
       return seconds >= 60 && seconds <= 7 * 86_400;
     },

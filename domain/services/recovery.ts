@@ -1,0 +1,84 @@
+import type { SandboxRuntime } from '../ports/sandbox-runtime.ts';
+import type { NameRegistry, SandboxViews } from '../ports/sandbox-views.ts';
+import { SANDBOX_SIZES } from '../sandbox/sizes.ts';
+import type { SandboxLifecycle } from './lifecycle.ts';
+import type { SandboxProjector } from './projector.ts';
+
+export interface RecoveryReport {
+  sandboxes: number;
+  /** Sandboxes whose projection lagged behind the log. */
+  projected: number;
+  /** Sandboxes booted again because the log says they run. */
+  rebooted: number;
+  /** Transitions a crash interrupted, finished now. */
+  settled: number;
+  /** Name claims left by a create that crashed before its first event. */
+  releasedClaims: number;
+}
+
+/**
+ * The start-up repair pass. A crash can fall between an append and its
+ * projection, between a request event and the runtime's action, or
+ * between a name claim and the first event; this finishes each of them
+ * from what the log says, and boots the sandboxes that should be running.
+ */
+export async function recoverAtStart(parts: {
+  projector: SandboxProjector;
+  views: SandboxViews;
+  names: NameRegistry;
+  lifecycle: SandboxLifecycle;
+  runtime: SandboxRuntime;
+}): Promise<RecoveryReport> {
+  const { projector, views, names, lifecycle, runtime } = parts;
+  const report: RecoveryReport = {
+    sandboxes: 0,
+    projected: 0,
+    rebooted: 0,
+    settled: 0,
+    releasedClaims: 0,
+  };
+
+  const known = new Map<string, number>();
+  for await (const view of views.all()) {
+    known.set(view.sandbox.id, view.revision);
+  }
+  for await (const claim of names.claims()) {
+    if (!known.has(claim.sandboxId)) known.set(claim.sandboxId, 0);
+  }
+
+  for (const [sandboxId, revision] of known) {
+    const view = await projector.catchUp(sandboxId);
+    if (!view) {
+      await releaseOrphanClaims(names, sandboxId);
+      report.releasedClaims++;
+      continue;
+    }
+    report.sandboxes++;
+    if (view.revision > revision) report.projected++;
+
+    const { sandbox } = view;
+    if (sandbox.status === 'running') {
+      await runtime.start({
+        id: sandbox.id,
+        image: sandbox.image,
+        resources: SANDBOX_SIZES[sandbox.size],
+      });
+      report.rebooted++;
+    } else if (sandbox.status !== 'stopped') {
+      await lifecycle.settle(sandbox);
+      report.settled++;
+    }
+  }
+  return report;
+}
+
+async function releaseOrphanClaims(
+  names: NameRegistry,
+  sandboxId: string,
+): Promise<void> {
+  for await (const claim of names.claims()) {
+    if (claim.sandboxId === sandboxId) {
+      await names.release(claim.tenantId, claim.name, sandboxId);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import type {
+  SandboxView,
+  SandboxViews,
+} from '../../../domain/ports/sandbox-views.ts';
+import type { Sandbox } from '../../../domain/sandbox/state.ts';
+import { BY_TENANT_INDEX } from './tables.ts';
+
+type Item = Record<string, AttributeValue>;
+
+const toView = (item: Item): SandboxView => ({
+  sandbox: JSON.parse(item.body?.S ?? '{}') as Sandbox,
+  revision: Number(item.revision?.N),
+});
+
+/**
+ * The current-state projection: one item per sandbox, replaced whole and
+ * guarded by revision so that commit N lands only on top of N-1.
+ */
+export class DynamoDBSandboxViews implements SandboxViews {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(sandboxId: string): Promise<SandboxView | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { sandboxId: { S: sandboxId } },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toView(Item) : undefined;
+  }
+
+  async list(tenantId: string): Promise<Sandbox[]> {
+    const sandboxes: Sandbox[] = [];
+    let startKey: Item | undefined;
+
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_TENANT_INDEX,
+          KeyConditionExpression: 'tenantId = :t',
+          ExpressionAttributeValues: { ':t': { S: tenantId } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) sandboxes.push(toView(item).sandbox);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+
+    return sandboxes;
+  }
+
+  async *all(): AsyncIterable<SandboxView> {
+    let startKey: Item | undefined;
+
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) yield toView(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async save(view: SandboxView, previousRevision: number): Promise<boolean> {
+    const { sandbox, revision } = view;
+    const guard =
+      previousRevision === 0
+        ? 'attribute_not_exists(sandboxId)'
+        : 'revision = :previous';
+
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            sandboxId: { S: sandbox.id },
+            tenantId: { S: sandbox.tenantId },
+            createdAt: { S: `${sandbox.createdAt}#${sandbox.id}` },
+            revision: { N: String(revision) },
+            body: { S: JSON.stringify(sandbox) },
+          },
+          ConditionExpression: guard,
+          ExpressionAttributeValues:
+            previousRevision === 0
+              ? undefined
+              : { ':previous': { N: String(previousRevision) } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+
+/** Names of the platform's DynamoDB tables. */
+export interface TableNames {
+  events: string;
+  sandboxes: string;
+  names: string;
+}
+
+export const tableNames = (prefix: string): TableNames => ({
+  events: `${prefix}-events`,
+  sandboxes: `${prefix}-sandboxes`,
+  names: `${prefix}-names`,
+});
+
+/** GSI listing a tenant's sandboxes, oldest first. */
+export const BY_TENANT_INDEX = 'byTenant';
+
+/**
+ * Key schemas of every table. The CDK stack declares the same keys; the
+ * local platform creates the tables from here on first start.
+ */
+export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
+  const onDemand = { BillingMode: 'PAY_PER_REQUEST' } as const;
+  return [
+    {
+      TableName: names.events,
+      KeySchema: [
+        { AttributeName: 'streamId', KeyType: 'HASH' },
+        { AttributeName: 'revision', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'streamId', AttributeType: 'S' },
+        { AttributeName: 'revision', AttributeType: 'N' },
+      ],
+      ...onDemand,
+    },
+    {
+      TableName: names.sandboxes,
+      KeySchema: [{ AttributeName: 'sandboxId', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: 'sandboxId', AttributeType: 'S' },
+        { AttributeName: 'tenantId', AttributeType: 'S' },
+        { AttributeName: 'createdAt', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BY_TENANT_INDEX,
+          KeySchema: [
+            { AttributeName: 'tenantId', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      ...onDemand,
+    },
+    {
+      TableName: names.names,
+      KeySchema: [{ AttributeName: 'nameKey', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'nameKey', AttributeType: 'S' }],
+      ...onDemand,
+    },
+  ];
+}
+
+/** Creates any missing table and waits until each is active. */
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: TableNames,
+): Promise<void> {
+  for (const definition of tableDefinitions(names)) {
+    try {
+      await client.send(new CreateTableCommand(definition));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await waitUntilTableExists(
+      { client, maxWaitTime: 60, minDelay: 1 },
+      { TableName: definition.TableName },
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const GIB = 1024 ** 3;
+
+/** Every setting of the local platform; the README's table lists them. */
+export const localConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  AUTERYN_HOST: z.string().default('127.0.0.1'),
+  AUTERYN_DATA_DIR: z.string().min(1).default('./.auteryn'),
+  AUTERYN_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(GIB),
+  AUTERYN_LOG_LEVEL: z
+    .enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
+    .default('INFO'),
+});
+
+export interface LocalConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  maxUploadBytes: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/** Reads the environment once; a bad value stops start-up with its name. */
+export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const parsed = localConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`bad setting: ${problems}`);
+  }
+
+  const settings = parsed.data;
+  return {
+    port: settings.PORT,
+    host: settings.AUTERYN_HOST,
+    dataDir: resolve(settings.AUTERYN_DATA_DIR),
+    maxUploadBytes: settings.AUTERYN_MAX_UPLOAD_BYTES,
+    logLevel: settings.AUTERYN_LOG_LEVEL,
+  };
+}

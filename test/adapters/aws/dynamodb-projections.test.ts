@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../domain/ports/event-store.ts';
+import { SandboxProjector } from '../../../domain/services/projector.ts';
+import { DynamoDBEventStore } from '../../../functions/adapters/aws/dynamodb-event-store.ts';
+import { DynamoDBNameRegistry } from '../../../functions/adapters/aws/dynamodb-name-registry.ts';
+import { DynamoDBSandboxViews } from '../../../functions/adapters/aws/dynamodb-sandbox-views.ts';
+import {
+  created,
+  started,
+  stopped,
+  stopRequested,
+} from '../../support/builders.ts';
+import { useDynalite } from '../../support/dynamodb.ts';
+import { recorded } from '../../support/given-when-then.ts';
+
+describe('the current-state projection on dynalite', () => {
+  const context = useDynalite();
+  const parts = () => {
+    const { client } = context.db;
+    const events = new DynamoDBEventStore(client, context.tables.events);
+    const views = new DynamoDBSandboxViews(client, context.tables.sandboxes);
+    return { events, views, projector: new SandboxProjector(events, views) };
+  };
+
+  async function appendHistory(streamId: string) {
+    const { events } = parts();
+    const history = recorded([
+      created({ sandboxId: streamId }),
+      started,
+      stopRequested,
+      stopped,
+    ]) as StoredEvent[];
+    const commits = [];
+    for (const [index, event] of history.entries()) {
+      commits.push(await events.append(streamId, index, [event]));
+    }
+    return commits;
+  }
+
+  it('repairs a crash between append and projection', async () => {
+    await appendHistory('sbx-crash');
+    const { projector, views } = parts();
+    expect(await views.get('sbx-crash')).toBeUndefined();
+
+    const view = await projector.catchUp('sbx-crash');
+
+    expect(view?.revision).toBe(4);
+    expect(view?.sandbox.status).toBe('stopped');
+    expect((await views.get('sbx-crash'))?.revision).toBe(4);
+  });
+
+  it('applies a commit once however often it is delivered', async () => {
+    const commits = await appendHistory('sbx-twice');
+    const { projector, views } = parts();
+
+    for (const commit of [...commits, ...commits]) {
+      await projector.apply(commit);
+    }
+
+    const view = await views.get('sbx-twice');
+    expect(view?.revision).toBe(4);
+    expect(view?.sandbox.version).toBe(4);
+  });
+
+  it('fills a gap when a later commit arrives first', async () => {
+    const commits = await appendHistory('sbx-gap');
+    const { projector } = parts();
+
+    const view = await projector.apply(commits[2] ?? commits[0]!);
+
+    expect(view?.revision).toBe(3);
+    expect(view?.sandbox.status).toBe('stopping');
+  });
+
+  it('never writes a view over a revision it did not read', async () => {
+    await appendHistory('sbx-guard');
+    const { projector, views } = parts();
+    const view = await projector.catchUp('sbx-guard');
+    if (!view) throw new Error('no view');
+
+    const stale = { ...view, revision: 2 };
+    expect(await views.save(stale, 1)).toBe(false);
+    expect((await views.get('sbx-guard'))?.revision).toBe(4);
+  });
+
+  it("lists one tenant's sandboxes and none of another's", async () => {
+    const { views } = parts();
+    const sandboxes = await views.list('tenant-a');
+    expect(sandboxes.length).toBeGreaterThan(0);
+    expect(sandboxes.every((s) => s.tenantId === 'tenant-a')).toBe(true);
+    expect(await views.list('tenant-b')).toEqual([]);
+  });
+});
+
+describe('the name registry on dynalite', () => {
+  const context = useDynalite();
+  const registry = () =>
+    new DynamoDBNameRegistry(context.db.client, context.tables.names);
+
+  it('gives a name to the first claimant only', async () => {
+    const claims = await Promise.all([
+      registry().claim('t', 'web', 'sbx-a'),
+      registry().claim('t', 'web', 'sbx-b'),
+    ]);
+    expect(claims[0]).toBe(claims[1]);
+  });
+
+  it('keeps names apart per tenant', async () => {
+    expect(await registry().claim('t1', 'api', 'sbx-1')).toBe('sbx-1');
+    expect(await registry().claim('t2', 'api', 'sbx-2')).toBe('sbx-2');
+  });
+
+  it('frees a name only for its holder', async () => {
+    await registry().claim('t', 'db', 'sbx-holder');
+    await registry().release('t', 'db', 'sbx-other');
+    expect(await registry().claim('t', 'db', 'sbx-new')).toBe('sbx-holder');
+
+    await registry().release('t', 'db', 'sbx-holder');
+    expect(await registry().claim('t', 'db', 'sbx-new')).toBe('sbx-new');
+  });
+
+  it('lists every claim with its tenant and name', async () => {
+    const claims = [];
+    for await (const claim of registry().claims()) claims.push(claim);
+    expect(claims).toContainEqual({
+      tenantId: 't1',
+      name: 'api',
+      sandboxId: 'sbx-1',
+    });
+  });
+});
