@@ -5,6 +5,7 @@
  */
 export type ErrorCode =
   | 'validation'
+  | 'forbidden'
   | 'not_found'
   | 'illegal_state'
   | 'conflict'
@@ -35,6 +36,13 @@ export class ValidationError extends AuterynError {
     readonly fields: FieldProblem[] = [],
   ) {
     super('validation', message);
+  }
+}
+
+/** The caller cannot be identified or may not act. */
+export class ForbiddenError extends AuterynError {
+  constructor(message: string) {
+    super('forbidden', message);
   }
 }
 

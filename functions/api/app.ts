@@ -22,7 +22,11 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   const app: ApiApp = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
-        return validationProblem(c, result.error, result.target ?? '');
+        return validationProblem(
+          c,
+          result.error,
+          FIELD_PREFIX[result.target] ?? '',
+        );
       }
     },
   });
@@ -65,6 +69,16 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   );
   return app;
 }
+
+/** Body fields go by their name; the others say where they were. */
+const FIELD_PREFIX: Record<string, string> = {
+  json: '',
+  form: '',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'cookie',
+};
 
 const jsonBodyLimit = bodyLimit({
   maxSize: MAX_JSON_BODY_BYTES,

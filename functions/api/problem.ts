@@ -11,6 +11,7 @@ import {
 /** The one table from error codes to HTTP statuses. */
 const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   validation: 400,
+  forbidden: 403,
   not_found: 404,
   illegal_state: 409,
   conflict: 409,
@@ -21,6 +22,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
 
 const TITLE_BY_STATUS: Record<number, string> = {
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',

@@ -18,7 +18,7 @@ import { DynamoDBSandboxViews } from '../adapters/aws/dynamodb-sandbox-views.ts'
 import { ensureTables, tableNames } from '../adapters/aws/tables.ts';
 import { detectLocalRuntime } from '../adapters/local/index.ts';
 import { createApiApp } from '../api/app.ts';
-import type { ApiApp } from '../api/context.ts';
+import type { ApiApp, ApiDependencies } from '../api/context.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
 
@@ -44,6 +44,7 @@ export const newSandboxId = () => `sbx-${randomBytes(8).toString('hex')}`;
  */
 export async function startLocalPlatform(
   config: Omit<LocalConfig, 'port' | 'host'>,
+  options: { tenantOf?: ApiDependencies['tenantOf'] } = {},
 ): Promise<LocalPlatform> {
   const logger = new Logger({
     serviceName: 'auteryn',
@@ -95,7 +96,7 @@ export async function startLocalPlatform(
     workspace,
     logger,
     maxUploadBytes: config.maxUploadBytes,
-    tenantOf: () => LOCAL_TENANT,
+    tenantOf: options.tenantOf ?? (() => LOCAL_TENANT),
   });
 
   return {
