@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { LocalConfig } from '../../functions/local/config.ts';
-import { type RunningServer, startServer } from '../../functions/local/server.ts';
+import {
+  type RunningServer,
+  startServer,
+} from '../../functions/local/server.ts';
 
 export interface PlatformUnderTest {
   url: string;
