@@ -32,7 +32,24 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   });
 
   app.use('*', async (c, next) => {
-    c.set('tenantId', deps.tenantOf({ env: c.env, header: c.req.header }));
+    const started = performance.now();
+    await next();
+    deps.logger.info('request served', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round(performance.now() - started),
+      sandboxId: SANDBOX_IN_PATH.exec(c.req.path)?.[1],
+    });
+  });
+  app.use('*', async (c, next) => {
+    c.set(
+      'tenantId',
+      deps.tenantOf({
+        env: c.env,
+        header: (name) => c.req.header(name),
+      }),
+    );
     await next();
   });
   app.use('*', async (c, next) => {
@@ -69,6 +86,8 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   );
   return app;
 }
+
+const SANDBOX_IN_PATH = /^\/v1\/sandboxes\/([^/]+)/;
 
 /** Body fields go by their name; the others say where they were. */
 const FIELD_PREFIX: Record<string, string> = {

@@ -1,4 +1,8 @@
-import { handle } from 'hono/aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  Context,
+} from 'aws-lambda';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { ForbiddenError } from '../../domain/errors.ts';
 import type { ApiApp } from './context.ts';
 
@@ -6,7 +10,15 @@ import type { ApiApp } from './context.ts';
  * The same Hono app behind API Gateway HTTP API (payload format 2.0).
  * Binary bodies (file downloads) are base64-encoded by the adapter.
  */
-export const createLambdaHandler = (app: ApiApp) => handle(app);
+export function createLambdaHandler(app: ApiApp) {
+  const serve = handle(app);
+  // AWS omits `body` when there is none; Hono's type wants null there.
+  return (event: APIGatewayProxyEventV2WithIAMAuthorizer, context?: Context) =>
+    serve(
+      { ...event, body: event.body ?? null } as unknown as LambdaEvent,
+      context as never,
+    );
+}
 
 interface IamCaller {
   accountId?: string;

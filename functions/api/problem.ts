@@ -46,6 +46,9 @@ export function problem(
   detail: string,
   fields?: FieldProblem[],
 ): Response {
+  // A body refused before it was read would poison a kept-alive
+  // connection: tell the client to open a new one.
+  const closing = status === 413 ? { connection: 'close' } : {};
   const body: Problem = {
     type: `https://auteryn.dev/problems/${code}`,
     title: TITLE_BY_STATUS[status] ?? 'Error',
@@ -56,6 +59,7 @@ export function problem(
   };
   return c.body(JSON.stringify(body), status, {
     'content-type': 'application/problem+json',
+    ...closing,
   });
 }
 

@@ -13,14 +13,16 @@ export interface CliRun {
 
 /**
  * Runs `auteryn` as a real child process, as a user's shell would, with
- * `--url` first. `input` is piped to its stdin, which is closed either way.
+ * `--url` first unless `url` is undefined. `input` is piped to its stdin,
+ * which is closed either way.
  */
 export function runCli(
-  url: string,
+  url: string | undefined,
   args: string[],
   options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, '--url', url, ...args], {
+  const urlArgs = url === undefined ? [] : ['--url', url];
+  const child = spawn(process.execPath, [BIN, ...urlArgs, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

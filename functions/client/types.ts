@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type {
+  createSandboxInputSchema,
+  updateSandboxInputSchema,
+} from '../../domain/sandbox/commands.ts';
+import type {
+  eventSchema,
+  execInputSchema,
+  execResultSchema,
+  fileEntrySchema,
+  problemSchema,
+  sandboxSchema,
+} from '../api/schemas.ts';
+
+// Type-only imports: the schemas stay the single source of every shape,
+// while the client itself ships no zod and no server code.
+
+export type Sandbox = z.infer<typeof sandboxSchema>;
+export type SandboxStatus = Sandbox['status'];
+export type SandboxSize = Sandbox['size'];
+export type ExecResult = z.infer<typeof execResultSchema>;
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+export type SandboxEvent = z.infer<typeof eventSchema>;
+export type Problem = z.infer<typeof problemSchema>;
+export type FieldProblem = NonNullable<Problem['fields']>[number];
+
+/** What a caller sends: fields with a server default may be left out. */
+export type CreateSandboxRequest = z.input<typeof createSandboxInputSchema>;
+export type UpdateSandboxRequest = z.input<typeof updateSandboxInputSchema>;
+export type ExecRequest = z.input<typeof execInputSchema>;
+
+export interface EventPage {
+  items: SandboxEvent[];
+  /** Pass as `after` to read on; absent on the last page. */
+  nextAfter?: number;
+}
+
+/** A file body to upload; strings are sent as UTF-8. */
+export type UploadBody = Uint8Array | ReadableStream<Uint8Array> | string;
