@@ -48,7 +48,8 @@ export function problem(
 ): Response {
   // A body refused before it was read would poison a kept-alive
   // connection: tell the client to open a new one.
-  const closing = status === 413 ? { connection: 'close' } : {};
+  const closing: Record<string, string> =
+    status === 413 ? { connection: 'close' } : {};
   const body: Problem = {
     type: `https://auteryn.dev/problems/${code}`,
     title: TITLE_BY_STATUS[status] ?? 'Error',

@@ -66,7 +66,9 @@ describe('the current-state projection on dynalite', () => {
     const commits = await appendHistory('sbx-gap');
     const { projector } = parts();
 
-    const view = await projector.apply(commits[2] ?? commits[0]!);
+    const third = commits[2];
+    if (!third) throw new Error('history has no third commit');
+    const view = await projector.apply(third);
 
     expect(view?.revision).toBe(3);
     expect(view?.sandbox.status).toBe('stopping');
