@@ -4,7 +4,7 @@ import { AuterynClient } from '../../functions/client/client.ts';
 import { usePlatform } from '../support/platform.ts';
 
 describe('files over HTTP', () => {
-  const platform = usePlatform({ maxUploadBytes: 4 * 1024 * 1024 });
+  const platform = usePlatform();
   const client = () => new AuterynClient({ baseUrl: platform.url });
   let id = '';
   const sandbox = async () => {

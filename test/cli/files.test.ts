@@ -7,7 +7,7 @@ import {
   startTestPlatform,
   type TestPlatform,
   uniqueName,
-} from '../client/platform.ts';
+} from '../support/platform.ts';
 import { runCli } from './run-cli.ts';
 
 /** Every byte value, with bytes that are not UTF-8 and a NUL among them. */

@@ -4,7 +4,7 @@ import {
   startTestPlatform,
   type TestPlatform,
   uniqueName,
-} from '../client/platform.ts';
+} from '../support/platform.ts';
 import { runCli } from './run-cli.ts';
 
 describe('auteryn sandboxes', () => {

@@ -8,7 +8,7 @@ import {
   startTestPlatform,
   type TestPlatform,
   uniqueName,
-} from './platform.ts';
+} from '../support/platform.ts';
 
 const SETTLE = { timeoutMs: 20_000, intervalMs: 50 };
 

@@ -5,7 +5,7 @@ import {
   TEST_MAX_UPLOAD_BYTES,
   type TestPlatform,
   uniqueName,
-} from './platform.ts';
+} from '../support/platform.ts';
 
 /** Every byte value, twice, so that no encoding can pass by luck. */
 const EVERY_BYTE = Uint8Array.from({ length: 512 }, (_, index) => index % 256);

@@ -2,53 +2,77 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { AuterynClient } from '../../functions/client/index.ts';
 import type { LocalConfig } from '../../functions/local/config.ts';
 import {
   type RunningServer,
   startServer,
 } from '../../functions/local/server.ts';
 
-export interface PlatformUnderTest {
+/** Small enough for a test to go past it cheaply. */
+export const TEST_MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+export interface TestPlatform {
   url: string;
   dataDir: string;
   server: RunningServer;
-  /** Stops the platform and starts a new one on the same data. */
-  restart(): Promise<void>;
+  client: AuterynClient;
+  close(): Promise<void>;
 }
 
 /**
- * A real platform for the suite: HTTP server on a free loopback port,
- * dynalite and sandboxes under a fresh temp directory, all removed after.
+ * A real platform: HTTP server on a free loopback port, dynalite and
+ * sandboxes under a fresh temp directory that `close` removes.
  */
-export function usePlatform(
+export async function startTestPlatform(
   overrides: Partial<LocalConfig> = {},
-): PlatformUnderTest {
-  const platform = {} as PlatformUnderTest;
-  const config = (dataDir: string): LocalConfig => ({
+): Promise<TestPlatform> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'auteryn-test-'));
+  const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    maxUploadBytes: 64 * 1024 * 1024,
+    maxUploadBytes: TEST_MAX_UPLOAD_BYTES,
     logLevel: 'SILENT',
     ...overrides,
   });
 
-  beforeAll(async () => {
-    platform.dataDir = await mkdtemp(join(tmpdir(), 'auteryn-test-'));
-    platform.server = await startServer(config(platform.dataDir));
-    platform.url = platform.server.url;
-    platform.restart = async () => {
-      await platform.server.close();
-      platform.server = await startServer(config(platform.dataDir));
-      platform.url = platform.server.url;
-    };
-  });
+  return {
+    url: server.url,
+    dataDir,
+    server,
+    client: new AuterynClient({ baseUrl: server.url }),
+    close: async () => {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
+/** Names the platform accepts and no other test in the file uses. */
+let counter = 0;
+export const uniqueName = (prefix: string) =>
+  `${prefix}-${process.pid}-${++counter}`;
+
+export interface PlatformUnderTest {
+  url: string;
+  dataDir: string;
+}
+
+/** startTestPlatform for the whole suite, through vitest's hooks. */
+export function usePlatform(
+  overrides: Partial<LocalConfig> = {},
+): PlatformUnderTest {
+  let running: TestPlatform | undefined;
+  const platform = {} as PlatformUnderTest;
+
+  beforeAll(async () => {
+    running = await startTestPlatform(overrides);
+    platform.url = running.url;
+    platform.dataDir = running.dataDir;
+  });
   afterAll(async () => {
-    await platform.server?.close();
-    if (platform.dataDir) {
-      await rm(platform.dataDir, { recursive: true, force: true });
-    }
+    await running?.close();
   });
   return platform;
 }
