@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import type { SnapshotStats } from '../ports/snapshot-store.ts';
+import type { SnapshotKind } from '../snapshots/snapshot.ts';
+import {
+  DEFAULT_SNAPSHOT_RETENTION,
+  snapshotNameSchema,
+  snapshotRetentionSchema,
+} from '../snapshots/snapshot.ts';
 import { shutdownAfterSchema } from './duration.ts';
-import type { SandboxSettings, StopReason } from './events.ts';
+import type { StopReason } from './events.ts';
 import type { Isolation } from './isolation.ts';
 import { DEFAULT_SANDBOX_SIZE, sandboxSizeSchema } from './sizes.ts';
 
@@ -20,6 +27,9 @@ export const createSandboxInputSchema = z.strictObject({
   autoShutdown: z.boolean().default(true),
   shutdownAfter: shutdownAfterSchema.default(DEFAULT_SHUTDOWN_AFTER),
   image: z.string().min(1).max(255).default(DEFAULT_IMAGE),
+  snapshotRetention: snapshotRetentionSchema.default(
+    DEFAULT_SNAPSHOT_RETENTION,
+  ),
 });
 export type CreateSandboxInput = z.infer<typeof createSandboxInputSchema>;
 
@@ -29,9 +39,12 @@ export const updateSandboxInputSchema = z
     size: sandboxSizeSchema.optional(),
     autoShutdown: z.boolean().optional(),
     shutdownAfter: shutdownAfterSchema.optional(),
+    snapshotRetention: snapshotRetentionSchema.partial().optional(),
   })
   .refine((input) => Object.keys(input).length > 0, {
-    message: 'name at least one of size, autoShutdown, shutdownAfter',
+    message:
+      'name at least one of size, autoShutdown, shutdownAfter, ' +
+      'snapshotRetention',
   });
 export type UpdateSandboxInput = z.infer<typeof updateSandboxInputSchema>;
 
@@ -47,11 +60,41 @@ export type SandboxCommand =
   | { type: 'StartSandbox'; data: { reason: 'user' | 'wake' } }
   | { type: 'StopSandbox'; data: { reason: StopReason } }
   | { type: 'RestartSandbox'; data: Record<string, never> }
-  | { type: 'UpdateSandbox'; data: Partial<SandboxSettings> }
-  | { type: 'DeleteSandbox'; data: Record<string, never> }
+  | { type: 'UpdateSandbox'; data: UpdateSandboxInput }
+  | { type: 'DeleteSandbox'; data: { keepSnapshots?: boolean } }
+  | {
+      type: 'RequestSnapshot';
+      data: { snapshotId: string; name: string | null; kind: SnapshotKind };
+    }
+  | {
+      type: 'RecordSnapshotCompleted';
+      data: SnapshotStats & { snapshotId: string };
+    }
+  | {
+      type: 'RecordSnapshotFailed';
+      data: { snapshotId: string; error: string };
+    }
+  | { type: 'DeleteSnapshot'; data: { snapshotId: string } }
+  | { type: 'PruneSnapshots'; data: { now: string } }
+  | {
+      type: 'RestoreSandbox';
+      data: {
+        snapshot: string;
+        paths: string[] | null;
+        preRestoreSnapshotId: string;
+      };
+    }
+  | {
+      type: 'RecordSandboxRestored';
+      data: { rewritten: number; bytesWritten: number };
+    }
   | { type: 'RecordSandboxStarted'; data: { isolation: Isolation } }
   | { type: 'RecordSandboxStartFailed'; data: { error: string } }
   | { type: 'RecordSandboxStopped'; data: Record<string, never> }
   | { type: 'RecordSandboxDeleted'; data: Record<string, never> };
 
 export type SandboxCommandType = SandboxCommand['type'];
+
+export const createSnapshotInputSchema = z.strictObject({
+  name: snapshotNameSchema.optional(),
+});

@@ -1,5 +1,9 @@
 import { IllegalStateError, NotFoundError } from '../errors.ts';
-import type { SandboxCommand } from './commands.ts';
+import {
+  decideSnapshots,
+  isSnapshotCommand,
+} from '../snapshots/decide-snapshots.ts';
+import type { SandboxCommand, UpdateSandboxInput } from './commands.ts';
 import type { SandboxEvent, SandboxSettings, StopReason } from './events.ts';
 import { assertNever, type Sandbox, type SandboxState } from './state.ts';
 
@@ -23,6 +27,7 @@ export function decide(
     ];
   }
   if (!state) throw new NotFoundError('no such sandbox');
+  if (isSnapshotCommand(command)) return decideSnapshots(command, state);
 
   switch (command.type) {
     case 'StartSandbox':
@@ -34,9 +39,7 @@ export function decide(
     case 'UpdateSandbox':
       return update(state, command.data);
     case 'DeleteSandbox':
-      return isGone(state)
-        ? []
-        : [{ type: 'SandboxDeletionRequested', data: {} }];
+      return remove(state, command.data.keepSnapshots ?? false);
     case 'RecordSandboxStarted':
       return state.status === 'starting'
         ? [{ type: 'SandboxStarted', data: command.data }]
@@ -112,21 +115,43 @@ function restart(state: Sandbox): SandboxEvent[] {
   }
 }
 
-function update(
-  state: Sandbox,
-  changes: Partial<SandboxSettings>,
-): SandboxEvent[] {
+function update(state: Sandbox, input: UpdateSandboxInput): SandboxEvent[] {
   refuseIfGone(state, 'update');
 
+  const wanted: Partial<SandboxSettings> = {
+    ...input,
+    snapshotRetention: input.snapshotRetention && {
+      ...state.snapshotRetention,
+      ...input.snapshotRetention,
+    },
+  };
   const changed = Object.fromEntries(
-    Object.entries(changes).filter(
+    Object.entries(wanted).filter(
       ([key, value]) =>
-        value !== undefined && state[key as keyof SandboxSettings] !== value,
+        value !== undefined &&
+        JSON.stringify(state[key as keyof SandboxSettings]) !==
+          JSON.stringify(value),
     ),
   ) as Partial<SandboxSettings>;
   if (Object.keys(changed).length === 0) return [];
 
   return [{ type: 'SandboxUpdated', data: changed }];
+}
+
+function remove(state: Sandbox, keepSnapshots: boolean): SandboxEvent[] {
+  if (isGone(state)) return [];
+  if (state.pendingRestore) {
+    throw new IllegalStateError(
+      `cannot delete sandbox ${state.id} while it is being restored: ` +
+        'retry once the restore is done',
+    );
+  }
+  return [
+    {
+      type: 'SandboxDeletionRequested',
+      data: keepSnapshots ? { keepSnapshots } : {},
+    },
+  ];
 }
 
 function recordStopped(state: Sandbox): SandboxEvent[] {

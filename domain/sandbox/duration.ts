@@ -13,6 +13,11 @@ export function durationSeconds(text: string): number {
   return Number(amount) * UNIT_SECONDS[unit as keyof typeof UNIT_SECONDS];
 }
 
+/** Any duration, such as `90s`, `15m`, `1h` or `7d`. */
+export const durationSchema = z
+  .string()
+  .regex(DURATION_PATTERN, 'a duration such as 15m, 1h or 7d');
+
 /** Idle shutdown windows: from one minute up to a week. */
 export const shutdownAfterSchema = z
   .string()

@@ -1,3 +1,5 @@
+import type { SnapshotStats } from '../ports/snapshot-store.ts';
+import type { SnapshotKind, SnapshotRetention } from '../snapshots/snapshot.ts';
 import type { Isolation } from './isolation.ts';
 import type { SandboxSize } from './sizes.ts';
 
@@ -8,6 +10,17 @@ export interface SandboxSettings {
   size: SandboxSize;
   autoShutdown: boolean;
   shutdownAfter: string;
+  snapshotRetention: SnapshotRetention;
+}
+
+export interface PendingRestore {
+  snapshotId: string;
+  /** Restore only these (absolute) paths; null restores everything. */
+  paths: string[] | null;
+  /** Start the sandbox again once restored (it was running). */
+  restartAfter: boolean;
+  /** The snapshot of what the restore replaces, taken first. */
+  preRestoreSnapshotId: string;
 }
 
 export type SandboxEvent =
@@ -27,8 +40,26 @@ export type SandboxEvent =
   | { type: 'SandboxRestartRequested'; data: Record<string, never> }
   | { type: 'SandboxStopped'; data: { reason: StopReason } }
   | { type: 'SandboxUpdated'; data: Partial<SandboxSettings> }
-  | { type: 'SandboxDeletionRequested'; data: Record<string, never> }
-  | { type: 'SandboxDeleted'; data: Record<string, never> };
+  | { type: 'SandboxDeletionRequested'; data: { keepSnapshots?: boolean } }
+  | { type: 'SandboxDeleted'; data: Record<string, never> }
+  | {
+      type: 'SnapshotRequested';
+      data: { snapshotId: string; name: string | null; kind: SnapshotKind };
+    }
+  | { type: 'SnapshotCompleted'; data: SnapshotStats & { snapshotId: string } }
+  | { type: 'SnapshotFailed'; data: { snapshotId: string; error: string } }
+  | { type: 'SnapshotDeleted'; data: { snapshotId: string } }
+  | { type: 'SnapshotsPruned'; data: { snapshotIds: string[] } }
+  | { type: 'RestoreRequested'; data: PendingRestore }
+  | {
+      type: 'SandboxRestored';
+      data: {
+        snapshotId: string;
+        paths: string[] | null;
+        rewritten: number;
+        bytesWritten: number;
+      };
+    };
 
 export type SandboxEventType = SandboxEvent['type'];
 

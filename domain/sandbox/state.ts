@@ -1,4 +1,17 @@
-import type { RecordedEvent, SandboxSettings, StopReason } from './events.ts';
+import {
+  evolveSnapshots,
+  isSnapshotEvent,
+} from '../snapshots/evolve-snapshots.ts';
+import {
+  DEFAULT_SNAPSHOT_RETENTION,
+  type Snapshot,
+} from '../snapshots/snapshot.ts';
+import type {
+  PendingRestore,
+  RecordedEvent,
+  SandboxSettings,
+  StopReason,
+} from './events.ts';
 import type { Isolation } from './isolation.ts';
 
 export type SandboxStatus =
@@ -22,6 +35,12 @@ export interface Sandbox extends SandboxSettings {
   restartPending: boolean;
   isolation: Isolation | null;
   lastError: string | null;
+  /** Live snapshots, oldest first (deleted and pruned ones are gone). */
+  snapshots: Snapshot[];
+  /** Set from a restore's request until the sandbox is restored. */
+  pendingRestore: PendingRestore | null;
+  /** Whether deleting the sandbox keeps its snapshots. */
+  keepSnapshots: boolean;
   createdAt: string;
   updatedAt: string;
   /** Version of the last event applied. */
@@ -40,6 +59,11 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
       name,
       image,
       ...settings,
+      snapshotRetention:
+        settings.snapshotRetention ?? DEFAULT_SNAPSHOT_RETENTION,
+      snapshots: [],
+      pendingRestore: null,
+      keepSnapshots: false,
       status: 'starting',
       stoppedReason: null,
       restartPending: false,
@@ -53,6 +77,9 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
   if (!state) throw new Error(`${event.type} before SandboxCreated`);
 
   const next = { ...state, updatedAt: event.at, version: event.version };
+  if (isSnapshotEvent(event)) {
+    return { ...next, snapshots: evolveSnapshots(state.snapshots, event) };
+  }
   switch (event.type) {
     case 'SandboxStartRequested':
       return { ...next, status: 'starting', lastError: null };
@@ -94,9 +121,22 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
     case 'SandboxUpdated':
       return { ...next, ...event.data };
     case 'SandboxDeletionRequested':
-      return { ...next, status: 'deleting', restartPending: false };
+      return {
+        ...next,
+        status: 'deleting',
+        restartPending: false,
+        keepSnapshots: event.data.keepSnapshots ?? false,
+      };
     case 'SandboxDeleted':
-      return { ...next, status: 'deleted' };
+      return {
+        ...next,
+        status: 'deleted',
+        snapshots: state.keepSnapshots ? state.snapshots : [],
+      };
+    case 'RestoreRequested':
+      return { ...next, status: 'stopping', pendingRestore: event.data };
+    case 'SandboxRestored':
+      return { ...next, status: 'stopped', pendingRestore: null };
     default:
       return assertNever(event);
   }

@@ -17,6 +17,7 @@ describe('create input', () => {
       autoShutdown: true,
       shutdownAfter: '1h',
       image: 'host',
+      snapshotRetention: { retention: '7d', maxSnapshots: 100 },
     });
   });
 

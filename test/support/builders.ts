@@ -1,5 +1,6 @@
 import type { SandboxEvent } from '../../domain/sandbox/events.ts';
 import type { Isolation } from '../../domain/sandbox/isolation.ts';
+import type { SnapshotKind } from '../../domain/snapshots/snapshot.ts';
 
 export const isolation: Isolation = {
   mode: 'namespaces',
@@ -25,6 +26,7 @@ export const created = (
     size: 'medium',
     autoShutdown: true,
     shutdownAfter: '1h',
+    snapshotRetention: { retention: '7d', maxSnapshots: 100 },
     ...overrides,
   },
 });
@@ -51,3 +53,26 @@ export const deleted: SandboxEvent = { type: 'SandboxDeleted', data: {} };
 export const running = [created(), started];
 /** ... and was then stopped by its user. */
 export const stoppedSandbox = [...running, stopRequested, stopped];
+
+let snapshotCount = 0;
+
+/** A snapshot requested and completed, in two events. */
+export function snapshotTaken(
+  options: { id?: string; name?: string | null; kind?: SnapshotKind } = {},
+): SandboxEvent[] {
+  const snapshotId = options.id ?? `snap-${++snapshotCount}`;
+  return [
+    {
+      type: 'SnapshotRequested',
+      data: {
+        snapshotId,
+        name: options.name ?? null,
+        kind: options.kind ?? 'auto',
+      },
+    },
+    {
+      type: 'SnapshotCompleted',
+      data: { snapshotId, sizeBytes: 10, changedBytes: 5, fileCount: 2 },
+    },
+  ];
+}
