@@ -6,4 +6,6 @@ export interface Clock {
 export interface IdGenerator {
   /** A new sandbox id, e.g. `sbx-…`. */
   sandboxId(): string;
+  /** A new snapshot id, e.g. `snap-…`. */
+  snapshotId(): string;
 }

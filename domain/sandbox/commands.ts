@@ -84,6 +84,7 @@ export type SandboxCommand =
         preRestoreSnapshotId: string;
       };
     }
+  | { type: 'RecordRestoreFailed'; data: { error: string } }
   | {
       type: 'RecordSandboxRestored';
       data: { rewritten: number; bytesWritten: number };

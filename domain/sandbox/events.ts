@@ -51,6 +51,7 @@ export type SandboxEvent =
   | { type: 'SnapshotDeleted'; data: { snapshotId: string } }
   | { type: 'SnapshotsPruned'; data: { snapshotIds: string[] } }
   | { type: 'RestoreRequested'; data: PendingRestore }
+  | { type: 'RestoreFailed'; data: { snapshotId: string; error: string } }
   | {
       type: 'SandboxRestored';
       data: {

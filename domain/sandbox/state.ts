@@ -137,6 +137,13 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
       return { ...next, status: 'stopping', pendingRestore: event.data };
     case 'SandboxRestored':
       return { ...next, status: 'stopped', pendingRestore: null };
+    case 'RestoreFailed':
+      return {
+        ...next,
+        status: 'stopped',
+        pendingRestore: null,
+        lastError: event.data.error,
+      };
     default:
       return assertNever(event);
   }

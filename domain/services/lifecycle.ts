@@ -1,84 +1,95 @@
+import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Commit } from '../ports/event-store.ts';
 import type { Log } from '../ports/log.ts';
 import type { SandboxRuntime } from '../ports/sandbox-runtime.ts';
 import type { NameRegistry } from '../ports/sandbox-views.ts';
+import type { SnapshotStore } from '../ports/snapshot-store.ts';
 import type { RecordedEvent } from '../sandbox/events.ts';
-import { SANDBOX_SIZES } from '../sandbox/sizes.ts';
 import type { Sandbox } from '../sandbox/state.ts';
 import type { SandboxCommandHandler } from './command-handler.ts';
+import { SandboxFlows } from './flows.ts';
+import { SandboxJobs } from './sandbox-jobs.ts';
+
+export interface LifecycleParts {
+  handler: SandboxCommandHandler;
+  runtime: SandboxRuntime;
+  snapshots: SnapshotStore;
+  names: NameRegistry;
+  ids: Pick<IdGenerator, 'snapshotId'>;
+  clock: Clock;
+  log: Log;
+}
 
 /**
- * The process manager between the event log and the runtime: a request
- * event makes the runtime act, and the outcome goes back into the stream
- * as a `Record*` command. Locally it runs right after each commit; the
- * start-up repair pass calls `settle` to finish what a crash interrupted.
+ * The process manager between the event log and the side effects: each
+ * request event queues the job that carries it out, and the job's
+ * outcome goes back into the log as a `Record*` command. Locally it runs
+ * right after each commit; the start-up repair pass calls `settle` to
+ * finish what a crash interrupted.
  */
 export class SandboxLifecycle {
-  constructor(
-    private readonly handler: SandboxCommandHandler,
-    private readonly runtime: SandboxRuntime,
-    private readonly names: NameRegistry,
-    private readonly log: Log,
-  ) {}
+  private readonly jobs: SandboxJobs;
+  private readonly flows: SandboxFlows;
+
+  constructor(parts: LifecycleParts) {
+    this.jobs = new SandboxJobs((sandboxId, error) =>
+      parts.log.error('sandbox job failed', { sandboxId, error }),
+    );
+    this.flows = new SandboxFlows(parts);
+  }
 
   readonly react = async (commit: Commit): Promise<void> => {
-    const last = commit.events.at(-1) as RecordedEvent | undefined;
-    if (!last) return;
-
-    const { state } = await this.handler.load(commit.streamId);
-    if (state && state.version === last.version) await this.settle(state);
+    for (const event of commit.events as RecordedEvent[]) {
+      const job = this.jobFor(commit.streamId, event);
+      if (job) this.jobs.enqueue(commit.streamId, job);
+    }
   };
 
-  /** Drives a sandbox in a transitional status to where it is heading. */
-  async settle(sandbox: Sandbox): Promise<void> {
-    switch (sandbox.status) {
-      case 'starting':
-        return this.start(sandbox);
-      case 'stopping':
-        await this.runtime.stop(sandbox.id);
-        await this.record(sandbox.id, 'RecordSandboxStopped');
-        return;
-      case 'deleting':
-        await this.runtime.destroy(sandbox.id);
-        await this.record(sandbox.id, 'RecordSandboxDeleted');
-        return;
-      case 'deleted':
-        await this.names.release(sandbox.tenantId, sandbox.name, sandbox.id);
-        return;
-      default:
-        return;
-    }
+  /** Resolves once every job queued for the sandbox has run. */
+  settled = (sandboxId: string) => this.jobs.settled(sandboxId);
+
+  drain = () => this.jobs.drain();
+
+  /** Queues a job of the flows for a sandbox, e.g. from a schedule. */
+  enqueue(sandboxId: string, job: (flows: SandboxFlows) => Promise<void>) {
+    this.jobs.enqueue(sandboxId, () => job(this.flows));
   }
 
-  private async start(sandbox: Sandbox): Promise<void> {
-    try {
-      const isolation = await this.runtime.start({
-        id: sandbox.id,
-        image: sandbox.image,
-        resources: SANDBOX_SIZES[sandbox.size],
-      });
-      await this.handler.execute(sandbox.id, {
-        type: 'RecordSandboxStarted',
-        data: { isolation },
-      });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.error('sandbox start failed', {
-        sandboxId: sandbox.id,
-        error,
-      });
-      await this.runtime.stop(sandbox.id).catch(() => undefined);
-      await this.handler.execute(sandbox.id, {
-        type: 'RecordSandboxStartFailed',
-        data: { error: message },
-      });
-    }
+  /** Finishes whatever the log says is under way for the sandbox. */
+  settle(sandbox: Sandbox): Promise<void> {
+    this.jobs.enqueue(sandbox.id, () => this.flows.settle(sandbox.id));
+    return this.jobs.settled(sandbox.id);
   }
 
-  private async record(
+  private jobFor(
     sandboxId: string,
-    type: 'RecordSandboxStopped' | 'RecordSandboxDeleted',
-  ): Promise<void> {
-    await this.handler.execute(sandboxId, { type, data: {} });
+    event: RecordedEvent,
+  ): (() => Promise<void>) | undefined {
+    const flows = this.flows;
+    switch (event.type) {
+      case 'SandboxCreated':
+      case 'SandboxStartRequested':
+        return () => flows.start(sandboxId);
+      case 'SandboxStopRequested':
+      case 'SandboxRestartRequested':
+        return () => flows.stop(sandboxId);
+      case 'SandboxDeletionRequested':
+        return () => flows.remove(sandboxId);
+      case 'SandboxDeleted':
+        return () => flows.releaseName(sandboxId);
+      case 'SnapshotRequested':
+        // Pre-stop and pre-restore snapshots belong to their flows.
+        return event.data.kind === 'auto' || event.data.kind === 'manual'
+          ? () => flows.capture(sandboxId, event.data.snapshotId)
+          : undefined;
+      case 'RestoreRequested':
+        return () => flows.restore(sandboxId);
+      case 'SnapshotDeleted':
+        return () => flows.forget(sandboxId, [event.data.snapshotId]);
+      case 'SnapshotsPruned':
+        return () => flows.forget(sandboxId, event.data.snapshotIds);
+      default:
+        return undefined;
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { SandboxRuntime } from '../ports/sandbox-runtime.ts';
 import type { NameRegistry, SandboxViews } from '../ports/sandbox-views.ts';
 import { SANDBOX_SIZES } from '../sandbox/sizes.ts';
+import type { Sandbox } from '../sandbox/state.ts';
 import type { SandboxLifecycle } from './lifecycle.ts';
 import type { SandboxProjector } from './projector.ts';
 
@@ -10,7 +11,7 @@ export interface RecoveryReport {
   projected: number;
   /** Sandboxes booted again because the log says they run. */
   rebooted: number;
-  /** Transitions a crash interrupted, finished now. */
+  /** Sandboxes with work a crash interrupted, finished now. */
   settled: number;
   /** Name claims left by a create that crashed before its first event. */
   releasedClaims: number;
@@ -18,9 +19,10 @@ export interface RecoveryReport {
 
 /**
  * The start-up repair pass. A crash can fall between an append and its
- * projection, between a request event and the runtime's action, or
- * between a name claim and the first event; this finishes each of them
- * from what the log says, and boots the sandboxes that should be running.
+ * projection, between a request event and its side effect, in the middle
+ * of a snapshot, or between a name claim and the first event; this
+ * finishes each from what the log says, and boots the sandboxes that
+ * should be running.
  */
 export async function recoverAtStart(parts: {
   projector: SandboxProjector;
@@ -49,8 +51,7 @@ export async function recoverAtStart(parts: {
   for (const [sandboxId, revision] of known) {
     const view = await projector.catchUp(sandboxId);
     if (!view) {
-      await releaseOrphanClaims(names, sandboxId);
-      report.releasedClaims++;
+      report.releasedClaims += await releaseOrphanClaims(names, sandboxId);
       continue;
     }
     report.sandboxes++;
@@ -64,7 +65,8 @@ export async function recoverAtStart(parts: {
         resources: SANDBOX_SIZES[sandbox.size],
       });
       report.rebooted++;
-    } else if (sandbox.status !== 'stopped') {
+    }
+    if (hasUnfinishedWork(sandbox)) {
       await lifecycle.settle(sandbox);
       report.settled++;
     }
@@ -72,13 +74,21 @@ export async function recoverAtStart(parts: {
   return report;
 }
 
+const hasUnfinishedWork = (sandbox: Sandbox) =>
+  !['running', 'stopped', 'deleted'].includes(sandbox.status) ||
+  sandbox.pendingRestore !== null ||
+  sandbox.snapshots.some((s) => s.status === 'pending');
+
 async function releaseOrphanClaims(
   names: NameRegistry,
   sandboxId: string,
-): Promise<void> {
+): Promise<number> {
+  let released = 0;
   for await (const claim of names.claims()) {
     if (claim.sandboxId === sandboxId) {
       await names.release(claim.tenantId, claim.name, sandboxId);
+      released++;
     }
   }
+  return released;
 }

@@ -35,6 +35,8 @@ export class SandboxService {
     private readonly names: NameRegistry,
     private readonly runtime: SandboxRuntime,
     private readonly ids: IdGenerator,
+    /** Resolves once the side effects of the sandbox's commands ran. */
+    readonly settled: (sandboxId: string) => Promise<void>,
   ) {}
 
   async create(tenantId: string, input: CreateSandboxInput): Promise<Sandbox> {
@@ -48,18 +50,38 @@ export class SandboxService {
     }
 
     const sandboxId = this.ids.sandboxId();
-    const holder = await this.names.claim(tenantId, input.name, sandboxId);
-    if (holder !== sandboxId) {
-      throw new ConflictError(
-        `the name ${input.name} is taken by sandbox ${holder}`,
-      );
-    }
+    await this.claimName(tenantId, input.name, sandboxId);
 
     await this.handler.execute(sandboxId, {
       type: 'CreateSandbox',
       data: { ...input, sandboxId, tenantId },
     });
+    await this.settled(sandboxId);
     return this.get(tenantId, sandboxId);
+  }
+
+  /**
+   * Claims a name for a new sandbox. A claim still held by a deleted
+   * sandbox (a crash fell between its deletion and the release) is
+   * taken over; a live one is a conflict.
+   */
+  private async claimName(
+    tenantId: string,
+    name: string,
+    sandboxId: string,
+  ): Promise<void> {
+    const holder = await this.names.claim(tenantId, name, sandboxId);
+    if (holder === sandboxId) return;
+
+    const { state } = await this.handler.load(holder);
+    const stale = state?.status === 'deleted';
+    if (
+      stale &&
+      (await this.names.takeOver(tenantId, name, holder, sandboxId))
+    ) {
+      return;
+    }
+    throw new ConflictError(`the name ${name} is taken by sandbox ${holder}`);
   }
 
   async list(
@@ -97,8 +119,11 @@ export class SandboxService {
   update = (tenantId: string, sandboxId: string, input: UpdateSandboxInput) =>
     this.command(tenantId, sandboxId, { type: 'UpdateSandbox', data: input });
 
-  delete = (tenantId: string, sandboxId: string) =>
-    this.command(tenantId, sandboxId, { type: 'DeleteSandbox', data: {} });
+  delete = (tenantId: string, sandboxId: string, keepSnapshots = false) =>
+    this.command(tenantId, sandboxId, {
+      type: 'DeleteSandbox',
+      data: { keepSnapshots },
+    });
 
   /**
    * Makes sure the sandbox runs, waking it when stopped. Another request
@@ -121,6 +146,7 @@ export class SandboxService {
             `sandbox ${sandboxId} is ${sandbox.status}`,
           );
         default:
+          await this.settled(sandboxId);
           await sleep(WAKE_POLL_MS);
       }
     }
@@ -135,6 +161,7 @@ export class SandboxService {
       type: 'StartSandbox',
       data: { reason: 'wake' },
     });
+    await this.settled(sandboxId);
 
     const woken = await this.get(tenantId, sandboxId);
     if (woken.status === 'stopped' && woken.lastError) {
@@ -164,13 +191,15 @@ export class SandboxService {
     return { items };
   }
 
-  private async command(
+  /** Runs a command for the tenant and answers with its outcome. */
+  async command(
     tenantId: string,
     sandboxId: string,
     command: SandboxCommand,
   ): Promise<Sandbox> {
     await this.get(tenantId, sandboxId);
     await this.handler.execute(sandboxId, command);
+    await this.settled(sandboxId);
     return this.get(tenantId, sandboxId);
   }
 }

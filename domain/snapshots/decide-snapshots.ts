@@ -15,6 +15,7 @@ export type SnapshotCommand = Extract<
       | 'DeleteSnapshot'
       | 'PruneSnapshots'
       | 'RestoreSandbox'
+      | 'RecordRestoreFailed'
       | 'RecordSandboxRestored';
   }
 >;
@@ -26,6 +27,7 @@ const SNAPSHOT_COMMANDS = new Set<string>([
   'DeleteSnapshot',
   'PruneSnapshots',
   'RestoreSandbox',
+  'RecordRestoreFailed',
   'RecordSandboxRestored',
 ]);
 
@@ -57,6 +59,8 @@ export function decideSnapshots(
       return restore(state, command.data);
     case 'RecordSandboxRestored':
       return recordRestored(state, command.data);
+    case 'RecordRestoreFailed':
+      return recordRestoreFailed(state, command.data.error);
   }
 }
 
@@ -165,6 +169,19 @@ function restore(
       },
     },
   ];
+}
+
+/** A failed restore leaves the sandbox as the restore found it. */
+function recordRestoreFailed(state: Sandbox, error: string): SandboxEvent[] {
+  const restore = state.pendingRestore;
+  if (!restore) return [];
+
+  const failed: SandboxEvent = {
+    type: 'RestoreFailed',
+    data: { snapshotId: restore.snapshotId, error },
+  };
+  if (!restore.restartAfter) return [failed];
+  return [failed, { type: 'SandboxStartRequested', data: { reason: 'user' } }];
 }
 
 function recordRestored(

@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  durationSchema,
+  durationSeconds,
+} from '../../domain/sandbox/duration.ts';
 
 const GIB = 1024 ** 3;
 
@@ -9,6 +13,7 @@ export const localConfigSchema = z.object({
   AUTERYN_HOST: z.string().default('127.0.0.1'),
   AUTERYN_DATA_DIR: z.string().min(1).default('./.auteryn'),
   AUTERYN_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(GIB),
+  AUTERYN_SNAPSHOT_INTERVAL: durationSchema.default('5m'),
   AUTERYN_LOG_LEVEL: z
     .enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
     .default('INFO'),
@@ -19,6 +24,8 @@ export interface LocalConfig {
   host: string;
   dataDir: string;
   maxUploadBytes: number;
+  /** How often running sandboxes that changed are snapshotted. */
+  snapshotIntervalMs: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -38,6 +45,8 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     host: settings.AUTERYN_HOST,
     dataDir: resolve(settings.AUTERYN_DATA_DIR),
     maxUploadBytes: settings.AUTERYN_MAX_UPLOAD_BYTES,
+    snapshotIntervalMs:
+      durationSeconds(settings.AUTERYN_SNAPSHOT_INTERVAL) * 1000,
     logLevel: settings.AUTERYN_LOG_LEVEL,
   };
 }

@@ -29,6 +29,10 @@ async function main(): Promise<void> {
         ? `, ${settled + projected} repaired after a crash`
         : ''),
   );
+  console.log(
+    `  snapshots:      every ${config.snapshotIntervalMs / 60_000} min ` +
+      'for running sandboxes that changed',
+  );
   console.log(`  API docs:       ${running.url}/openapi.json`);
 
   let stopping = false;

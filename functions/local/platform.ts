@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Commit } from '../../domain/ports/event-store.ts';
 import type { SandboxRuntime } from '../../domain/ports/sandbox-runtime.ts';
 import { SandboxCommandHandler } from '../../domain/services/command-handler.ts';
 import { SandboxLifecycle } from '../../domain/services/lifecycle.ts';
@@ -11,16 +12,20 @@ import {
   recoverAtStart,
 } from '../../domain/services/recovery.ts';
 import { SandboxService } from '../../domain/services/sandbox-service.ts';
+import { SnapshotService } from '../../domain/services/snapshot-service.ts';
+import { snapshotTick } from '../../domain/services/snapshot-tick.ts';
 import { SandboxWorkspace } from '../../domain/services/workspace.ts';
 import { DynamoDBEventStore } from '../adapters/aws/dynamodb-event-store.ts';
 import { DynamoDBNameRegistry } from '../adapters/aws/dynamodb-name-registry.ts';
 import { DynamoDBSandboxViews } from '../adapters/aws/dynamodb-sandbox-views.ts';
 import { ensureTables, tableNames } from '../adapters/aws/tables.ts';
 import { detectLocalRuntime } from '../adapters/local/index.ts';
+import { LocalSnapshotStore } from '../adapters/local/snapshots/index.ts';
 import { createApiApp } from '../api/app.ts';
 import type { ApiApp, ApiDependencies } from '../api/context.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
+import { startTimer } from './snapshot-timer.ts';
 
 /** The tenant that owns a platform running on one machine. */
 export const LOCAL_TENANT = 'local';
@@ -32,15 +37,20 @@ export interface LocalPlatform {
   logger: Logger;
   recovery: RecoveryReport;
   dynamodbEndpoint: string;
+  /** Runs the automatic snapshot schedule once, now. */
+  snapshotTick(): Promise<void>;
   close(): Promise<void>;
 }
 
-export const newSandboxId = () => `sbx-${randomBytes(8).toString('hex')}`;
+const hexId = (prefix: string) => () =>
+  `${prefix}-${randomBytes(8).toString('hex')}`;
+export const ids = { sandboxId: hexId('sbx'), snapshotId: hexId('snap') };
 
 /**
  * The whole platform in one process: dynalite for DynamoDB, namespaced
- * processes for sandboxes, the lifecycle run right after each commit.
- * Start-up repairs whatever a crash left half done before serving.
+ * processes for sandboxes, a content-addressed store for snapshots, the
+ * lifecycle run right after each commit and the snapshot schedule on a
+ * timer. Start-up repairs whatever a crash left half done before serving.
  */
 export async function startLocalPlatform(
   config: Omit<LocalConfig, 'port' | 'host'>,
@@ -63,21 +73,26 @@ export async function startLocalPlatform(
     dataDir: config.dataDir,
     logger,
   });
+  const store = new LocalSnapshotStore({
+    dataDir: config.dataDir,
+    runtime,
+    logger,
+  });
 
   const projector = new SandboxProjector(events, views);
   const clock = { now: () => new Date() };
   const handler = new SandboxCommandHandler(events, views, projector, clock);
-  const lifecycle = new SandboxLifecycle(handler, runtime, names, logger);
-  handler.onCommit(lifecycle.react);
-  handler.onCommit(async (commit) => {
-    for (const event of commit.events) {
-      logger.info('event appended', {
-        sandboxId: commit.streamId,
-        eventType: event.type,
-        version: event.version,
-      });
-    }
+  const lifecycle = new SandboxLifecycle({
+    handler,
+    runtime,
+    snapshots: store,
+    names,
+    ids,
+    clock,
+    log: logger,
   });
+  handler.onCommit(lifecycle.react);
+  handler.onCommit(async (commit) => logCommit(logger, commit));
 
   const recovery = await recoverAtStart({
     projector,
@@ -87,17 +102,34 @@ export async function startLocalPlatform(
     runtime,
   });
 
-  const sandboxes = new SandboxService(handler, views, events, names, runtime, {
-    sandboxId: newSandboxId,
-  });
-  const workspace = new SandboxWorkspace(sandboxes, runtime);
+  const sandboxes = new SandboxService(
+    handler,
+    views,
+    events,
+    names,
+    runtime,
+    ids,
+    lifecycle.settled,
+  );
   const app = createApiApp({
     sandboxes,
-    workspace,
+    workspace: new SandboxWorkspace(sandboxes, runtime),
+    snapshots: new SnapshotService(sandboxes, store, ids),
     logger,
     maxUploadBytes: config.maxUploadBytes,
     tenantOf: options.tenantOf ?? (() => LOCAL_TENANT),
   });
+
+  const tick = async () => {
+    await snapshotTick(views, lifecycle);
+    await lifecycle.drain();
+  };
+  const timer = startTimer(
+    'snapshots',
+    config.snapshotIntervalMs,
+    tick,
+    logger,
+  );
 
   return {
     app,
@@ -106,9 +138,22 @@ export async function startLocalPlatform(
     logger,
     recovery,
     dynamodbEndpoint: database.endpoint,
+    snapshotTick: tick,
     close: async () => {
+      timer.stop();
+      await lifecycle.drain();
       await runtime.close();
       await database.close();
     },
   };
+}
+
+function logCommit(logger: Logger, commit: Commit): void {
+  for (const event of commit.events) {
+    logger.info('event appended', {
+      sandboxId: commit.streamId,
+      eventType: event.type,
+      version: event.version,
+    });
+  }
 }

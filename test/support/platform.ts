@@ -33,6 +33,8 @@ export async function startTestPlatform(
     host: '127.0.0.1',
     dataDir,
     maxUploadBytes: TEST_MAX_UPLOAD_BYTES,
+    // Tests run the schedule themselves, through snapshotTick.
+    snapshotIntervalMs: 3_600_000,
     logLevel: 'SILENT',
     ...overrides,
   });
@@ -57,6 +59,8 @@ export const uniqueName = (prefix: string) =>
 export interface PlatformUnderTest {
   url: string;
   dataDir: string;
+  /** Runs the automatic snapshot schedule once and waits for it. */
+  snapshotTick(): Promise<void>;
 }
 
 /** startTestPlatform for the whole suite, through vitest's hooks. */
@@ -70,6 +74,8 @@ export function usePlatform(
     running = await startTestPlatform(overrides);
     platform.url = running.url;
     platform.dataDir = running.dataDir;
+    platform.snapshotTick = () =>
+      running?.server.platform.snapshotTick() ?? Promise.resolve();
   });
   afterAll(async () => {
     await running?.close();

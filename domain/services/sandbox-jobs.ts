@@ -1,0 +1,40 @@
+/**
+ * One queue of side-effect jobs per sandbox: runtime and snapshot work on
+ * a sandbox happens one job at a time, in the order its events came.
+ * Jobs may enqueue more jobs (a stop that ends in a restart); `settled`
+ * waits until the queue is empty, which is how a local request answers
+ * with the outcome rather than the intent.
+ */
+export class SandboxJobs {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly onError: (key: string, error: unknown) => void,
+  ) {}
+
+  enqueue(key: string, job: () => Promise<void>): void {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(job).catch((error: unknown) => {
+      this.onError(key, error);
+    });
+    this.tails.set(key, next);
+  }
+
+  async settled(key: string): Promise<void> {
+    for (;;) {
+      const tail = this.tails.get(key);
+      if (!tail) return;
+
+      await tail;
+      if (this.tails.get(key) === tail) {
+        this.tails.delete(key);
+        return;
+      }
+    }
+  }
+
+  /** Waits for every queue, e.g. before the platform exits. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.tails.keys()].map((key) => this.settled(key)));
+  }
+}
