@@ -26,6 +26,7 @@ export async function benchApiLatency(scale: number): Promise<string[]> {
     host: '127.0.0.1',
     dataDir,
     maxUploadBytes: 1024 * 1024,
+    snapshotIntervalMs: 3_600_000,
     logLevel: 'ERROR',
   });
   const client = new AuterynClient({ baseUrl: server.url });

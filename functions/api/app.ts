@@ -12,6 +12,8 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerExecRoutes } from './routes/exec.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerSandboxRoutes } from './routes/sandboxes.ts';
+import { registerSnapshotFileRoutes } from './routes/snapshot-files.ts';
+import { registerSnapshotRoutes } from './routes/snapshots.ts';
 
 /**
  * The HTTP API v1: one Hono app, served by a Node HTTP server locally and
@@ -64,6 +66,8 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   registerExecRoutes(app, deps);
   registerFileRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerSnapshotRoutes(app, deps);
+  registerSnapshotFileRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,11 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Log } from '../../domain/ports/log.ts';
 import type { SandboxService } from '../../domain/services/sandbox-service.ts';
+import type { SnapshotService } from '../../domain/services/snapshot-service.ts';
 import type { SandboxWorkspace } from '../../domain/services/workspace.ts';
 
 export interface ApiDependencies {
   sandboxes: SandboxService;
   workspace: SandboxWorkspace;
+  snapshots: SnapshotService;
   logger: Log;
   /** Cap on a file upload, streamed to disk. */
   maxUploadBytes: number;

@@ -115,3 +115,44 @@ export const eventSchema = z
     data: z.record(z.string(), z.unknown()),
   })
   .openapi('SandboxEvent');
+
+export const snapshotSchema = z
+  .object({
+    id: z.string(),
+    sandboxId: z.string(),
+    name: z.string().nullable(),
+    kind: z.enum(['auto', 'manual', 'pre-stop', 'pre-restore']),
+    status: z.enum(['pending', 'completed', 'failed']),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    sizeBytes: z.number(),
+    changedBytes: z.number(),
+    fileCount: z.number(),
+    error: z.string().nullable(),
+  })
+  .openapi('Snapshot');
+
+export const snapshotParams = sandboxIdParams.extend({
+  snapshotId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'snapshotId', in: 'path' } }),
+});
+
+export const restoreInputSchema = z
+  .strictObject({
+    snapshot: z.string().min(1).max(100).openapi({
+      description: 'a snapshot id, a snapshot name, or an ISO-8601 time',
+    }),
+    paths: z.array(sandboxPathSchema).min(1).max(100).optional(),
+  })
+  .openapi('RestoreRequest');
+
+export const snapshotDiffSchema = z
+  .object({
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+    changed: z.array(z.string()),
+  })
+  .openapi('SnapshotDiff');

@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { contextOf, output } from './context.ts';
+import { download } from './download.ts';
 import { fileTable } from './format.ts';
 
 /** `auteryn files …`: move bytes in and out of a sandbox. */
@@ -34,20 +34,7 @@ export function registerFileCommands(program: Command): void {
     .action(async (id: string, path: string, options, command: Command) => {
       const context = contextOf(command);
       const body = await context.client.readFileStream(id, path);
-      const source = Readable.fromWeb(body);
-
-      if (options.output === undefined) {
-        // The bytes are the output: --json cannot wrap them.
-        await pipeline(source, process.stdout, { end: false });
-        return;
-      }
-      await pipeline(source, createWriteStream(options.output));
-      const { size } = await stat(options.output);
-      output(
-        context,
-        { path, output: options.output, bytes: size },
-        () => `saved ${size} bytes to ${options.output}`,
-      );
+      await download(context, body, path, options.output);
     });
 
   files

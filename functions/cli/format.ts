@@ -46,15 +46,30 @@ export function sandboxBlock(sandbox: Sandbox): string {
     ['image', sandbox.image],
     ['isolation', isolationLine(sandbox)],
     ['last error', sandbox.lastError],
+    ['snapshots', snapshotsLine(sandbox)],
     ['created', timestamp(sandbox.createdAt)],
     ['updated', timestamp(sandbox.updatedAt)],
     ['version', String(sandbox.version)],
   ];
+  return block(lines);
+}
+
+/** `key: value` lines, the values aligned; lines without a value left out. */
+export function block(lines: [string, string | null][]): string {
   const shown = lines.filter((line): line is [string, string] => !!line[1]);
   const width = Math.max(...shown.map(([key]) => key.length)) + 2;
   return shown
     .map(([key, value]) => `${`${key}:`.padEnd(width)}${value}`)
     .join('\n');
+}
+
+function snapshotsLine(sandbox: Sandbox): string {
+  // An older platform sends no count: say `none` rather than `undefined`.
+  if (!sandbox.snapshotCount) return 'none';
+  const newest = sandbox.lastSnapshotAt
+    ? `newest taken ${timestamp(sandbox.lastSnapshotAt)}`
+    : 'none completed yet';
+  return `${sandbox.snapshotCount} (${newest})`;
 }
 
 function statusLine(sandbox: Sandbox): string {

@@ -3,7 +3,9 @@ import { DEFAULT_URL } from './context.ts';
 import { registerEventsCommand } from './events.ts';
 import { registerExecCommand } from './exec.ts';
 import { registerFileCommands } from './files.ts';
+import { registerRestoreCommand } from './restore.ts';
 import { registerSandboxCommands } from './sandboxes.ts';
+import { registerSnapshotCommands } from './snapshots.ts';
 
 /**
  * The `auteryn` program. Usage errors throw CommanderError (see
@@ -27,5 +29,7 @@ export function buildProgram(): Command {
   registerExecCommand(program);
   registerFileCommands(program);
   registerEventsCommand(program);
+  registerSnapshotCommands(program);
+  registerRestoreCommand(program);
   return program;
 }

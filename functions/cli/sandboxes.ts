@@ -20,6 +20,12 @@ interface CreateOptions extends SettingsOptions {
   wait: boolean;
 }
 
+interface LifecycleOptions {
+  wait: boolean;
+  /** Only `delete` offers it. */
+  keepSnapshots?: boolean;
+}
+
 /** `auteryn sandboxes …`: create, inspect and drive sandboxes. */
 export function registerSandboxCommands(program: Command): void {
   const sandboxes = program
@@ -67,9 +73,13 @@ export function registerSandboxCommands(program: Command): void {
       output(context, sandbox, () => sandboxBlock(sandbox));
     });
 
-  for (const action of ['start', 'stop', 'restart', 'delete'] as const) {
+  for (const action of ['start', 'stop', 'restart'] as const) {
     registerLifecycleCommand(sandboxes, action);
   }
+  registerLifecycleCommand(sandboxes, 'delete').option(
+    '--keep-snapshots',
+    'keep its snapshots, to read or list them later',
+  );
 
   withSettings(sandboxes.command('update').argument('<id>'))
     .description('change settings; a new size applies from the next start')
@@ -87,7 +97,10 @@ export function registerSandboxCommands(program: Command): void {
     });
 }
 
-const DESCRIPTION: Record<Exclude<LifecycleAction, 'create'>, string> = {
+/** The lifecycle actions on a sandbox that exists; restore has its own. */
+type SandboxAction = Exclude<LifecycleAction, 'create' | 'restore'>;
+
+const DESCRIPTION: Record<SandboxAction, string> = {
   start: 'start a stopped sandbox and wait until it runs',
   stop: 'stop a sandbox, keeping its files, and wait until it has',
   restart: 'stop and start a sandbox again',
@@ -96,20 +109,20 @@ const DESCRIPTION: Record<Exclude<LifecycleAction, 'create'>, string> = {
 
 function registerLifecycleCommand(
   sandboxes: Command,
-  action: Exclude<LifecycleAction, 'create'>,
-): void {
-  sandboxes
+  action: SandboxAction,
+): Command {
+  return sandboxes
     .command(action)
     .argument('<id>')
     .description(DESCRIPTION[action])
     .option('--no-wait', 'return once the platform accepted the request')
-    .action(async (id: string, options: { wait: boolean }, command) => {
+    .action(async (id: string, options: LifecycleOptions, command) => {
       const context = contextOf(command);
       const sandbox = await runLifecycle(
         context,
         action,
         id,
-        () => requestOf(context.client, action, id),
+        () => requestOf(context.client, action, id, options),
         options,
       );
       // People saw the outcome on stderr; scripts get it with --json.
@@ -119,8 +132,9 @@ function registerLifecycleCommand(
 
 function requestOf(
   client: AuterynClient,
-  action: Exclude<LifecycleAction, 'create'>,
+  action: SandboxAction,
   id: string,
+  options: LifecycleOptions,
 ): Promise<Sandbox> {
   switch (action) {
     case 'start':
@@ -130,7 +144,9 @@ function requestOf(
     case 'restart':
       return client.restartSandbox(id);
     case 'delete':
-      return client.deleteSandbox(id);
+      return client.deleteSandbox(id, {
+        keepSnapshots: options.keepSnapshots === true,
+      });
   }
 }
 

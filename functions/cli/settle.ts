@@ -6,7 +6,8 @@ export type LifecycleAction =
   | 'start'
   | 'stop'
   | 'restart'
-  | 'delete';
+  | 'delete'
+  | 'restore';
 
 const VERB: Record<LifecycleAction, string> = {
   create: 'creating',
@@ -14,6 +15,7 @@ const VERB: Record<LifecycleAction, string> = {
   stop: 'stopping',
   restart: 'restarting',
   delete: 'deleting',
+  restore: 'restoring',
 };
 
 /** Where each action comes to rest; `stopped` also ends a failed start. */
@@ -23,6 +25,8 @@ const SETTLED: Record<LifecycleAction, readonly SandboxStatus[]> = {
   stop: ['stopped'],
   restart: ['running', 'stopped'],
   delete: ['deleted'],
+  // A restore leaves the sandbox running or stopped, as it found it.
+  restore: ['running', 'stopped'],
 };
 
 // A cloud sandbox boots an ECS task, which can take a minute or two.
@@ -39,7 +43,11 @@ export async function runLifecycle(
   action: LifecycleAction,
   subject: string,
   request: () => Promise<Sandbox>,
-  options: { wait: boolean },
+  options: {
+    wait: boolean;
+    /** Throws if the settled sandbox hides a failure, such as a restore's. */
+    verify?: (settled: Sandbox) => Promise<void>;
+  },
 ): Promise<Sandbox> {
   const began = performance.now();
   progress(context, `${VERB[action]} ${subject} … `);
@@ -52,6 +60,7 @@ export async function runLifecycle(
           timeoutMs: SETTLE_TIMEOUT_MS,
         })
       : requested;
+    if (options.wait) await options.verify?.(settled);
   } catch (error) {
     progress(context, 'failed\n');
     throw error;
@@ -70,6 +79,8 @@ export async function runLifecycle(
 }
 
 function failedToStart(action: LifecycleAction, sandbox: Sandbox): boolean {
+  // A restore of a stopped sandbox ends stopped: its verify judges it.
+  if (action === 'restore') return false;
   const meantToRun = SETTLED[action].includes('running');
   return meantToRun && sandbox.status === 'stopped';
 }

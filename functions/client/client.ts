@@ -1,4 +1,6 @@
 import { HttpTransport } from './http.ts';
+import { SANDBOXES, sandboxPath } from './paths.ts';
+import { SnapshotMethods } from './snapshot-methods.ts';
 import type {
   CreateSandboxRequest,
   EventPage,
@@ -23,12 +25,14 @@ export interface AuterynClientOptions {
 /**
  * A typed client for the Auteryn HTTP API v1. Every method resolves with
  * the API's own shapes; a non-2xx answer rejects with ApiError and an
- * unreachable platform with PlatformUnreachableError.
+ * unreachable platform with PlatformUnreachableError. The snapshot and
+ * restore methods come from SnapshotMethods.
  */
-export class AuterynClient {
-  private readonly http: HttpTransport;
+export class AuterynClient extends SnapshotMethods {
+  protected readonly http: HttpTransport;
 
   constructor(options: AuterynClientOptions) {
+    super();
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.http = new HttpTransport(baseUrl, options.fetch ?? fetch);
   }
@@ -68,9 +72,19 @@ export class AuterynClient {
     });
   }
 
-  /** Asks for deletion; the sandbox passes through `deleting`. */
-  deleteSandbox(id: string): Promise<Sandbox> {
-    return this.http.json({ method: 'DELETE', path: sandboxPath(id) });
+  /**
+   * Asks for deletion; the sandbox passes through `deleting`. Its
+   * snapshots go with it unless `keepSnapshots` is true.
+   */
+  deleteSandbox(
+    id: string,
+    options: { keepSnapshots?: boolean } = {},
+  ): Promise<Sandbox> {
+    return this.http.json({
+      method: 'DELETE',
+      path: sandboxPath(id),
+      query: { keepSnapshots: options.keepSnapshots },
+    });
   }
 
   /** Runs `command` with bash inside the sandbox, waking it if stopped. */
@@ -179,7 +193,3 @@ export class AuterynClient {
     });
   }
 }
-
-const SANDBOXES = '/v1/sandboxes';
-
-const sandboxPath = (id: string) => `${SANDBOXES}/${encodeURIComponent(id)}`;

@@ -57,16 +57,18 @@ export class ConnectionError extends Error {
   }
 }
 
-/** A sandbox did not reach the awaited status in time. */
+/** A sandbox, or one of its snapshots, did not settle in time. */
 export class WaitTimeoutError extends Error {
   constructor(
     readonly sandboxId: string,
     readonly lastStatus: string,
     awaited: readonly string[],
     timeoutMs: number,
+    /** What was awaited, as the message names it; the sandbox by default. */
+    subject = `sandbox ${sandboxId}`,
   ) {
     super(
-      `sandbox ${sandboxId} is still ${lastStatus} after ` +
+      `${subject} is still ${lastStatus} after ` +
         `${timeoutMs / 1000} s (waiting for ${awaited.join(' or ')})`,
     );
     this.name = 'WaitTimeoutError';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   createSandboxInputSchema,
+  createSnapshotInputSchema,
   updateSandboxInputSchema,
 } from '../../domain/sandbox/commands.ts';
 import type {
@@ -9,13 +10,26 @@ import type {
   execResultSchema,
   fileEntrySchema,
   problemSchema,
+  restoreInputSchema,
   sandboxSchema,
+  snapshotDiffSchema,
+  snapshotSchema,
 } from '../api/schemas.ts';
 
 // Type-only imports: the schemas stay the single source of every shape,
 // while the client itself ships no zod and no server code.
 
-export type Sandbox = z.infer<typeof sandboxSchema>;
+/**
+ * @debt api "sandboxSchema does not declare lastSnapshotAt and
+ * snapshotCount, which sandboxDto sends: they are added here until it
+ * does, and then this intersection can go."
+ */
+export type Sandbox = z.infer<typeof sandboxSchema> & {
+  /** When the newest completed snapshot was taken; null if none was. */
+  lastSnapshotAt: string | null;
+  /** Snapshots in the history, whatever their status. */
+  snapshotCount: number;
+};
 export type SandboxStatus = Sandbox['status'];
 export type SandboxSize = Sandbox['size'];
 export type ExecResult = z.infer<typeof execResultSchema>;
@@ -23,11 +37,18 @@ export type FileEntry = z.infer<typeof fileEntrySchema>;
 export type SandboxEvent = z.infer<typeof eventSchema>;
 export type Problem = z.infer<typeof problemSchema>;
 export type FieldProblem = NonNullable<Problem['fields']>[number];
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type SnapshotKind = Snapshot['kind'];
+export type SnapshotStatus = Snapshot['status'];
+/** Paths, each absolute inside the sandbox. */
+export type SnapshotDiff = z.infer<typeof snapshotDiffSchema>;
 
 /** What a caller sends: fields with a server default may be left out. */
 export type CreateSandboxRequest = z.input<typeof createSandboxInputSchema>;
 export type UpdateSandboxRequest = z.input<typeof updateSandboxInputSchema>;
 export type ExecRequest = z.input<typeof execInputSchema>;
+export type CreateSnapshotRequest = z.input<typeof createSnapshotInputSchema>;
+export type RestoreRequest = z.input<typeof restoreInputSchema>;
 
 export interface EventPage {
   items: SandboxEvent[];

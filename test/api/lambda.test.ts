@@ -25,7 +25,12 @@ describe('the API as a Lambda behind API Gateway HTTP API (v2)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'auteryn-lambda-'));
     platform = await startLocalPlatform(
-      { dataDir, maxUploadBytes: 1024 * 1024, logLevel: 'SILENT' },
+      {
+        dataDir,
+        maxUploadBytes: 1024 * 1024,
+        snapshotIntervalMs: 3_600_000,
+        logLevel: 'SILENT',
+      },
       { tenantOf: ({ env }) => tenantFromIamCaller(env) },
     );
     handler = createLambdaHandler(platform.app);

@@ -78,7 +78,14 @@ const deleteSandbox = createRoute({
   path: '/v1/sandboxes/{id}',
   tags: ['sandboxes'],
   summary: 'Delete a sandbox and every file it had',
-  request: { params: sandboxIdParams },
+  request: {
+    params: sandboxIdParams,
+    query: z.object({
+      keepSnapshots: z.enum(['true', 'false']).optional().openapi({
+        description: 'keep its snapshots (by default they go with it)',
+      }),
+    }),
+  },
   responses: { 202: json(sandboxSchema, 'the sandbox'), ...problems(404) },
 });
 
@@ -129,7 +136,12 @@ export function registerSandboxRoutes(app: ApiApp, deps: ApiDependencies) {
 
   app.openapi(deleteSandbox, async (c) => {
     const { id } = c.req.valid('param');
-    const sandbox = await sandboxes.delete(c.get('tenantId'), id);
+    const { keepSnapshots } = c.req.valid('query');
+    const sandbox = await sandboxes.delete(
+      c.get('tenantId'),
+      id,
+      keepSnapshots === 'true',
+    );
     return c.json(sandboxDto(sandbox), 202);
   });
 
