@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'conflict'
   | 'concurrency'
   | 'payload_too_large'
+  | 'throttled'
+  | 'unsupported'
   | 'unexpected';
 
 export interface FieldProblem {
@@ -84,6 +86,23 @@ export class ConcurrencyError extends AuterynError {
 export class PayloadTooLargeError extends AuterynError {
   constructor(message: string) {
     super('payload_too_large', message);
+  }
+}
+
+/**
+ * A provider refused the call for its rate limit (EC2's
+ * RequestLimitExceeded): back off and try again later.
+ */
+export class ThrottledError extends AuterynError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('throttled', message, options);
+  }
+}
+
+/** This deployment cannot do what was asked (e.g. a local-only feature). */
+export class UnsupportedError extends AuterynError {
+  constructor(message: string) {
+    super('unsupported', message);
   }
 }
 

@@ -17,6 +17,8 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   concurrency: 409,
   payload_too_large: 413,
+  throttled: 503,
+  unsupported: 501,
   unexpected: 500,
 };
 
@@ -28,6 +30,8 @@ const TITLE_BY_STATUS: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 export interface Problem {
