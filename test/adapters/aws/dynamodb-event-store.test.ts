@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../../domain/errors.ts';
 import type { Commit, StoredEvent } from '../../../domain/ports/event-store.ts';
 import { DynamoDBEventStore } from '../../../functions/adapters/aws/dynamodb-event-store.ts';
-import { useDynalite } from '../../support/dynamodb.ts';
+import {
+  type DynamoDBContext,
+  dynamoDBBackends,
+} from '../../support/moto-dynamodb.ts';
 
 const event = (version: number, data: unknown = { n: version }) =>
   ({
@@ -18,8 +21,8 @@ async function readAll(store: DynamoDBEventStore, streamId: string) {
   return commits;
 }
 
-describe('DynamoDBEventStore on dynalite', () => {
-  const context = useDynalite();
+function eventStoreContract(use: () => DynamoDBContext) {
+  const context = use();
   const store = () =>
     new DynamoDBEventStore(context.db.client, context.tables.events);
 
@@ -82,4 +85,8 @@ describe('DynamoDBEventStore on dynalite', () => {
     );
     expect(read.every((c) => c.events[0]?.data)).toBe(true);
   });
-});
+}
+
+for (const { name, use } of dynamoDBBackends) {
+  describe(`DynamoDBEventStore on ${name}`, () => eventStoreContract(use));
+}

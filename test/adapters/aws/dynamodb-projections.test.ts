@@ -10,11 +10,14 @@ import {
   stopped,
   stopRequested,
 } from '../../support/builders.ts';
-import { useDynalite } from '../../support/dynamodb.ts';
 import { recorded } from '../../support/given-when-then.ts';
+import {
+  type DynamoDBContext,
+  dynamoDBBackends,
+} from '../../support/moto-dynamodb.ts';
 
-describe('the current-state projection on dynalite', () => {
-  const context = useDynalite();
+function projectionContract(use: () => DynamoDBContext) {
+  const context = use();
   const parts = () => {
     const { client } = context.db;
     const events = new DynamoDBEventStore(client, context.tables.events);
@@ -92,10 +95,10 @@ describe('the current-state projection on dynalite', () => {
     expect(sandboxes.every((s) => s.tenantId === 'tenant-a')).toBe(true);
     expect(await views.list('tenant-b')).toEqual([]);
   });
-});
+}
 
-describe('the name registry on dynalite', () => {
-  const context = useDynalite();
+function nameRegistryContract(use: () => DynamoDBContext) {
+  const context = use();
   const registry = () =>
     new DynamoDBNameRegistry(context.db.client, context.tables.names);
 
@@ -130,4 +133,10 @@ describe('the name registry on dynalite', () => {
       sandboxId: 'sbx-1',
     });
   });
-});
+}
+
+for (const { name, use } of dynamoDBBackends) {
+  describe(`the current-state projection on ${name}`, () =>
+    projectionContract(use));
+  describe(`the name registry on ${name}`, () => nameRegistryContract(use));
+}
