@@ -11,12 +11,16 @@ export interface TableNames {
   events: string;
   sandboxes: string;
   names: string;
+  activity: string;
+  schedules: string;
 }
 
 export const tableNames = (prefix: string): TableNames => ({
   events: `${prefix}-events`,
   sandboxes: `${prefix}-sandboxes`,
   names: `${prefix}-names`,
+  activity: `${prefix}-activity`,
+  schedules: `${prefix}-schedules`,
 });
 
 /** GSI listing a tenant's sandboxes, oldest first. */
@@ -65,6 +69,20 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
       TableName: names.names,
       KeySchema: [{ AttributeName: 'nameKey', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'nameKey', AttributeType: 'S' }],
+      ...onDemand,
+    },
+    {
+      TableName: names.activity,
+      KeySchema: [{ AttributeName: 'sandboxId', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: 'sandboxId', AttributeType: 'S' },
+      ],
+      ...onDemand,
+    },
+    {
+      TableName: names.schedules,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       ...onDemand,
     },
   ];
