@@ -17,11 +17,7 @@ import {
   parseStat,
   STAT_FORMAT,
 } from './file-entry.ts';
-import {
-  captureInSandbox,
-  type SandboxTarget,
-  spawnInSandbox,
-} from './sandbox-launcher.ts';
+import { captureChild, type SandboxSpawner } from './sandbox-launcher.ts';
 import { assertSandboxPath, sandboxEnv } from './sandbox-layout.ts';
 import { pipeLimited } from './upload.ts';
 
@@ -36,14 +32,13 @@ const STAT_SCRIPT = {
 const WRITE_SCRIPT = 'mkdir -p -- "$1" && cat > "$2" && mv -fT -- "$2" "$3"';
 
 /**
- * Files of namespaced sandboxes. Every operation runs inside the
- * sandbox with its own tools and reduced capabilities, so `..` and
- * symlinks resolve against the sandbox's root and never the host's.
+ * Files of sandboxes that have a root of their own (namespaces locally,
+ * a chroot in the agent on AWS). Every operation runs inside the sandbox
+ * with its own tools, so `..` and symlinks resolve against the sandbox's
+ * root and never the host's.
  */
 export class NamespaceFiles implements SandboxFiles {
-  constructor(
-    private readonly targetOf: (sandboxId: string) => SandboxTarget,
-  ) {}
+  constructor(private readonly spawnIn: SandboxSpawner) {}
 
   stat(sandboxId: string, path: string): Promise<FileEntry> {
     return this.statPath(sandboxId, path, 'own');
@@ -166,13 +161,12 @@ export class NamespaceFiles implements SandboxFiles {
     return parseStat(path, result.stdout.toString('utf8'));
   }
 
-  private run(sandboxId: string, argv: string[]) {
-    const launch = { argv, cwd: '/', env: sandboxEnv(sandboxId) };
-    return captureInSandbox(this.targetOf(sandboxId), launch);
+  private async run(sandboxId: string, argv: string[]) {
+    return captureChild(this.spawn(sandboxId, argv, 'ignore'));
   }
 
   private spawn(sandboxId: string, argv: string[], stdin: 'ignore' | 'pipe') {
     const launch = { argv, cwd: '/', env: sandboxEnv(sandboxId) };
-    return spawnInSandbox(this.targetOf(sandboxId), launch, stdin);
+    return this.spawnIn(sandboxId, launch, stdin);
   }
 }

@@ -15,6 +15,7 @@ import { assertNoMountsUnder } from './mounts.ts';
 import { NamespaceFiles } from './namespace-files.ts';
 import { RunningSandbox } from './running-sandbox.ts';
 import { SandboxCgroups } from './sandbox-cgroups.ts';
+import { spawnInSandbox } from './sandbox-launcher.ts';
 import {
   assertImage,
   assertSandboxId,
@@ -61,7 +62,9 @@ export class NamespaceRuntime implements SandboxRuntime {
         },
       },
     );
-    this.files = new NamespaceFiles((sandboxId) => this.require(sandboxId));
+    this.files = new NamespaceFiles((sandboxId, launch, stdin) =>
+      spawnInSandbox(this.require(sandboxId), launch, stdin),
+    );
   }
 
   async start(spec: SandboxSpec): Promise<Isolation> {

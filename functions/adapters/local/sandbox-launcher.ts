@@ -39,6 +39,16 @@ export function launchCommand(target: SandboxTarget, launch: Launch) {
   return { command: PERL, args, env: HOST_ENV };
 }
 
+/**
+ * Starts a launch inside one sandbox, in a process group of its own: the
+ * namespaces locally, a chroot in the sandbox agent on AWS.
+ */
+export type SandboxSpawner = (
+  sandboxId: string,
+  launch: Launch,
+  stdin: 'ignore' | 'pipe',
+) => ChildProcess;
+
 /** Starts `argv` in the sandbox, in a process group of its own. */
 export function spawnInSandbox(
   target: SandboxTarget,
@@ -64,7 +74,11 @@ export function captureInSandbox(
   target: SandboxTarget,
   launch: Launch,
 ): Promise<Captured> {
-  const child = spawnInSandbox(target, launch);
+  return captureChild(spawnInSandbox(target, launch));
+}
+
+/** Collects a short-lived child's output and exit code. */
+export function captureChild(child: ChildProcess): Promise<Captured> {
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
