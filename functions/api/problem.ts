@@ -24,6 +24,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
 
 const TITLE_BY_STATUS: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
