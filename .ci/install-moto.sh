@@ -3,9 +3,12 @@
 #
 # Debian 12 has no python3-moto, but Debian 13's python3-moto runs on
 # Debian 12's python3 with Debian 12's libraries. So: the libraries come
-# from apt as usual; the one moto .deb is fetched from trixie through a
+# from apt as usual; moto's .deb is fetched from trixie through a
 # temporary sources list (the system's own apt configuration is never
-# touched) and unpacked with dpkg -x into .tmp/moto. Tests then run
+# touched) and unpacked with dpkg -x into .tmp/moto, together with
+# trixie's python3-jsonpath-ng (pure Python, not in Debian 12; moto's
+# EventBridge needs it to deliver to archives and templated targets).
+# Tests then run
 #   PYTHONPATH=.tmp/moto/usr/lib/python3/dist-packages \
 #     /usr/bin/python3 -m moto.server -H 127.0.0.1 -p PORT
 set -euo pipefail
@@ -23,7 +26,10 @@ deps=(
   python3-flask-cors python3-responses python3-xmltodict python3-jinja2
   python3-cryptography python3-dateutil python3-yaml python3-requests
   python3-antlr4 python3-pyparsing python3-multipart python3-jsondiff
+  python3-ply
 )
+# Fetched from trixie: not in Debian 12.
+from_trixie=(python3-moto python3-jsonpath-ng)
 
 missing=()
 for package in "${deps[@]}"; do
@@ -38,8 +44,9 @@ else
   echo "install-moto: python libraries already installed"
 fi
 
+imports='import moto.server, jsonpath_ng.ext'
 works() {
-  PYTHONPATH="$site" /usr/bin/python3 -c 'import moto.server' 2>/dev/null
+  PYTHONPATH="$site" /usr/bin/python3 -c "$imports" 2>/dev/null
 }
 if [ -f "$site/moto/__init__.py" ] && works; then
   echo "install-moto: moto already unpacked in $target"
@@ -66,19 +73,20 @@ apt_tmp=(
   -o "Dir::Cache=$work/cache"
 )
 
-echo "install-moto: fetching python3-moto from $uri trixie"
+echo "install-moto: fetching ${from_trixie[*]} from $uri trixie"
 apt-get "${apt_tmp[@]}" update -qq
-(cd "$work" && apt-get "${apt_tmp[@]}" download python3-moto)
-deb=$(ls "$work"/python3-moto_*.deb)
+(cd "$work" && apt-get "${apt_tmp[@]}" download "${from_trixie[@]}")
 
-echo "install-moto: unpacking $(basename "$deb") into $target"
 rm -rf "$target"
 mkdir -p "$target"
-dpkg -x "$deb" "$target"
+for deb in "$work"/*.deb; do
+  echo "install-moto: unpacking $(basename "$deb") into $target"
+  dpkg -x "$deb" "$target"
+done
 
 works || {
-  echo "install-moto: moto.server does not import; see:" >&2
-  PYTHONPATH="$site" /usr/bin/python3 -c 'import moto.server' >&2
+  echo "install-moto: moto does not import; see:" >&2
+  PYTHONPATH="$site" /usr/bin/python3 -c "$imports" >&2
   exit 1
 }
 echo "install-moto: moto $(
