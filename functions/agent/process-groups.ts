@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
 /** How long SIGTERMed groups get to exit before they are SIGKILLed. */
 const TERMINATE_GRACE_MS = 3000;
 const POLL_MS = 50;
@@ -14,10 +16,11 @@ export class ProcessGroups {
     this.groups.add(pid);
   }
 
-  /** Forgets groups with no member left (their ids cannot be reused). */
+  /** Forgets groups with no living member (their ids are not reused). */
   prune(): void {
+    const living = livingGroups();
     for (const pid of this.groups) {
-      if (!groupExists(pid)) this.groups.delete(pid);
+      if (!living.has(pid)) this.groups.delete(pid);
     }
   }
 
@@ -40,14 +43,25 @@ export class ProcessGroups {
   }
 }
 
-function groupExists(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but is not ours to signal (it changed user).
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+/**
+ * Ids of process groups with a member that is not a zombie. A killed
+ * orphan stays a zombie until its reaper gets to it, and still counts
+ * for kill(-pgid, 0); /proc tells the dead apart.
+ */
+function livingGroups(): Set<number> {
+  const living = new Set<number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After "pid (comm) ": state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') living.add(Number(pgrp));
+    } catch {
+      // It exited while we looked.
+    }
   }
+  return living;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Log } from '../../domain/ports/log.ts';
-import { HOST_ENV } from '../adapters/local/sandbox-layout.ts';
+import { AGENT_FOLDERS, HOST_ENV } from '../adapters/local/sandbox-layout.ts';
 import { createAgentApp } from './app.ts';
 import type { AgentConfig } from './config.ts';
 import { AgentMetricsCollector } from './metrics/collect.ts';
@@ -13,6 +14,7 @@ import { sandboxFiles } from './wiring.ts';
 
 // In-flight requests get this long to finish once their processes died.
 const DRAIN_MS = 5000;
+const POLL_MS = 50;
 // ECS waits stopTimeout (30 s by default) before SIGKILL: stay well below.
 const SYNC_TIMEOUT_MS = 10_000;
 
@@ -63,15 +65,18 @@ export async function startAgent(
     url: `http://${config.host}:${port}`,
     port,
     close: async () => {
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      let closed = false;
+      server.close(() => {
+        closed = true;
+      });
 
       await groups.terminate();
-      const drained = await Promise.race([
-        closed.then(() => true),
-        delay(DRAIN_MS).then(() => false),
-      ]);
-      if (!drained && 'closeAllConnections' in server) {
+      // Answers of execs just ended leave idle keep-alive connections.
+      for (let waited = 0; !closed && waited < DRAIN_MS; waited += POLL_MS) {
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        await delay(POLL_MS);
+      }
+      if (!closed && 'closeAllConnections' in server) {
         server.closeAllConnections();
       }
       await syncFileSystem(config.root);
@@ -81,7 +86,9 @@ export async function startAgent(
 
 async function prepareRoot(config: AgentConfig): Promise<void> {
   if (!config.chroot) {
-    await mkdir(config.root, { recursive: true });
+    for (const folder of AGENT_FOLDERS) {
+      await mkdir(join(config.root, folder), { recursive: true });
+    }
     return;
   }
 
