@@ -1,0 +1,195 @@
+import { Readable, Transform } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ValidationError } from '../../../domain/errors.ts';
+import { callAws, hasAwsCode, translateAwsError } from './aws-errors.ts';
+
+/** S3 multipart parts: 5 MiB minimum except the last (S3 quotas). */
+export const MIN_PART_SIZE_BYTES = 5 * 1024 * 1024;
+
+/** S3 multipart uploads: at most 10 000 parts (S3 quotas). */
+export const MAX_PARTS = 10_000;
+
+const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024;
+const DEFAULT_PARTS_IN_FLIGHT = 4;
+
+export interface S3ObjectStoreOptions {
+  /** Encrypt objects with this KMS key (SSE-KMS); default: bucket's. */
+  kmsKeyId?: string;
+  /** Bytes per part, at least 5 MiB. Default 8 MiB (up to ~78 GiB). */
+  partSizeBytes?: number;
+  /** Parts uploaded at once. Default 4. */
+  partsInFlight?: number;
+}
+
+export interface PutOptions {
+  /** Bytes the body holds; a body of another length is refused. */
+  contentLength?: number;
+  /** Called as parts land with the bytes uploaded so far. */
+  onProgress?(bytesDone: number): void;
+}
+
+export interface StoredObject {
+  /** Key below the store's prefix. */
+  key: string;
+  size: number;
+  etag: string | undefined;
+}
+
+/**
+ * Objects under one prefix of one bucket (exports, imports). Bodies
+ * stream through multipart uploads (lib-storage), so size is bounded
+ * by S3, not memory. An upload that fails is aborted, parts and all:
+ * no half-written object is ever visible, and none is left to pay for.
+ * A failed upload starts again from the beginning (lib-storage cannot
+ * resume a multipart upload across calls).
+ */
+export class S3ObjectStore {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    prefix: string,
+    private readonly options: S3ObjectStoreOptions = {},
+  ) {
+    this.prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+    const partSize = options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES;
+    if (partSize < MIN_PART_SIZE_BYTES) {
+      throw new ValidationError(
+        `S3 parts are at least ${MIN_PART_SIZE_BYTES} bytes, not ${partSize}`,
+      );
+    }
+  }
+
+  /** The largest object one put can upload at the configured part size. */
+  get maxObjectBytes(): number {
+    return (this.options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES) * MAX_PARTS;
+  }
+
+  async put(
+    key: string,
+    body: Readable | ReadableStream<Uint8Array>,
+    options: PutOptions = {},
+  ): Promise<StoredObject> {
+    const counted = countBytes(toNodeStream(body));
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.bucket,
+        Key: this.prefix + key,
+        Body: counted.stream,
+        ...this.encryption(),
+      },
+      partSize: this.options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES,
+      queueSize: this.options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+    });
+    upload.on('httpUploadProgress', (progress) => {
+      if (progress.loaded !== undefined) options.onProgress?.(progress.loaded);
+    });
+
+    const done = await callAws(`upload ${key}`, () => upload.done());
+
+    const size = counted.bytes();
+    if (options.contentLength !== undefined && size !== options.contentLength) {
+      await this.delete(key);
+      throw new ValidationError(
+        `upload ${key}: body held ${size} bytes, not ${options.contentLength}`,
+      );
+    }
+    return { key, size, etag: done.ETag };
+  }
+
+  /** The object's content as a stream; NotFoundError when absent. */
+  async get(key: string): Promise<Readable> {
+    const output = await callAws(
+      `get ${key}`,
+      () =>
+        this.client.send(
+          new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+        ),
+      ['NoSuchKey'],
+    );
+    return output.Body as Readable;
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    try {
+      const output = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+      );
+      return { key, size: output.ContentLength ?? 0, etag: output.ETag };
+    } catch (error) {
+      if (hasAwsCode(error, 'NotFound', 'NoSuchKey')) return undefined;
+      throw translateAwsError(`head ${key}`, error);
+    }
+  }
+
+  /** Objects whose key (below the store's prefix) starts with `prefix`. */
+  async list(prefix = ''): Promise<StoredObject[]> {
+    return callAws(`list ${prefix}`, async () => {
+      const found: StoredObject[] = [];
+      const pages = paginateListObjectsV2(
+        { client: this.client },
+        { Bucket: this.bucket, Prefix: this.prefix + prefix },
+      );
+      for await (const page of pages) {
+        for (const object of page.Contents ?? []) {
+          found.push({
+            key: (object.Key ?? '').slice(this.prefix.length),
+            size: object.Size ?? 0,
+            etag: object.ETag,
+          });
+        }
+      }
+      return found;
+    });
+  }
+
+  /** Deletes the object; S3 treats a missing one as deleted too. */
+  async delete(key: string): Promise<void> {
+    await callAws(`delete ${key}`, () =>
+      this.client.send(
+        new DeleteObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+        }),
+      ),
+    );
+  }
+
+  private encryption() {
+    const { kmsKeyId } = this.options;
+    if (!kmsKeyId) return {};
+    return { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: kmsKeyId };
+  }
+}
+
+function toNodeStream(body: Readable | ReadableStream<Uint8Array>): Readable {
+  if (body instanceof Readable) return body;
+  return Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+}
+
+/**
+ * Passes the body through, counting bytes; an error of the source is an
+ * error of the upload (so lib-storage aborts it).
+ */
+function countBytes(source: Readable) {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  source.once('error', (error) => counter.destroy(error));
+  return { stream: source.pipe(counter), bytes: () => bytes };
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  ListMultipartUploadsCommand,
+} from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
+import { S3ObjectStore } from '../../../functions/adapters/aws/s3-object-store.ts';
+import { useMoto } from '../../support/moto.ts';
+import { inputsOf, recordCommands } from '../../support/moto-capture.ts';
+
+const BUCKET = 'auteryn-transfers';
+const MIB = 1024 * 1024;
+const LARGE = 40 * MIB;
+
+/**
+ * `size` bytes in 1 MiB chunks, each different, made as they are read
+ * (nothing held in memory); `failAfter` makes the source break there.
+ */
+function generated(size: number, failAfter?: number) {
+  const hash = createHash('sha256');
+  let made = 0;
+  const stream = new Readable({
+    read() {
+      if (failAfter !== undefined && made >= failAfter) {
+        this.destroy(new Error('the source broke off'));
+        return;
+      }
+      if (made >= size) return this.push(null);
+      const chunk = Buffer.alloc(Math.min(MIB, size - made), made / MIB);
+      chunk.writeUInt32BE(made / MIB, 0);
+      hash.update(chunk);
+      made += chunk.length;
+      this.push(chunk);
+    },
+  });
+  return { stream, digest: () => hash.digest('hex') };
+}
+
+async function digestOf(stream: Readable) {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+describe('S3ObjectStore on moto_server', () => {
+  const moto = useMoto({ resetEachTest: true });
+  const store = (kmsKeyId?: string) =>
+    new S3ObjectStore(moto.s3, BUCKET, 'exports', { kmsKeyId });
+
+  beforeEach(async () => {
+    await moto.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+
+  it('round-trips a large stream in parts, telling its progress', async () => {
+    const source = generated(LARGE);
+    const progress: number[] = [];
+    const sent = recordCommands(moto.s3);
+
+    const stored = await store().put('sbx-1/export.tar', source.stream, {
+      contentLength: LARGE,
+      onProgress: (bytes) => progress.push(bytes),
+    });
+
+    expect(stored.size).toBe(LARGE);
+    expect(inputsOf(sent, 'UploadPartCommand').length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(LARGE);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const back = await store().get('sbx-1/export.tar');
+    expect(await digestOf(back)).toBe(source.digest());
+    expect(await store().head('sbx-1/export.tar')).toMatchObject({
+      size: LARGE,
+    });
+  });
+
+  it('leaves nothing behind when the source breaks off', async () => {
+    const source = generated(LARGE, 20 * MIB);
+
+    await expect(
+      store().put('sbx-1/broken.tar', source.stream),
+    ).rejects.toThrow(/broke off/);
+
+    expect(await store().head('sbx-1/broken.tar')).toBeUndefined();
+    const uploads = await moto.s3.send(
+      new ListMultipartUploadsCommand({ Bucket: BUCKET }),
+    );
+    expect(uploads.Uploads ?? []).toEqual([]);
+  });
+
+  it('refuses and removes a body shorter than it was announced', async () => {
+    const source = generated(MIB);
+
+    await expect(
+      store().put('sbx-1/short.tar', source.stream, { contentLength: 2 * MIB }),
+    ).rejects.toBeInstanceOf(ValidationError);
+
+    expect(await store().head('sbx-1/short.tar')).toBeUndefined();
+  });
+
+  it('takes a web stream as the body', async () => {
+    const body = new Blob(['hello, sandbox']).stream();
+
+    await store().put('notes.txt', body);
+
+    const back = await store().get('notes.txt');
+    expect(Buffer.concat(await back.toArray()).toString()).toBe(
+      'hello, sandbox',
+    );
+  });
+
+  it('lists below its prefix, and deletes', async () => {
+    await store().put('sbx-1/a', Readable.from([Buffer.from('a')]));
+    await store().put('sbx-1/b', Readable.from([Buffer.from('bb')]));
+    await store().put('sbx-2/c', Readable.from([Buffer.from('c')]));
+
+    const listed = await store().list('sbx-1/');
+    expect(listed.map(({ key, size }) => ({ key, size }))).toEqual([
+      { key: 'sbx-1/a', size: 1 },
+      { key: 'sbx-1/b', size: 2 },
+    ]);
+
+    await store().delete('sbx-1/a');
+    await store().delete('sbx-1/a');
+    expect(await store().head('sbx-1/a')).toBeUndefined();
+    await expect(store().get('sbx-1/a')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('asks for SSE-KMS with the key it was given', async () => {
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/transfers';
+    const sent = recordCommands(moto.s3);
+
+    await store(key).put('sealed', Readable.from([Buffer.from('secret')]));
+
+    const [put] = inputsOf(sent, 'PutObjectCommand');
+    expect(put).toMatchObject({
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: key,
+    });
+  });
+});
