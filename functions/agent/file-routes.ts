@@ -7,15 +7,14 @@ import { parseInput } from './validate.ts';
 
 const pathQuery = z.object({ path: sandboxPathSchema });
 
-const uploadQuery = (ceiling: number) =>
-  pathQuery.extend({
-    maxBytes: z.coerce.number().int().positive().max(ceiling).default(ceiling),
-  });
+const uploadQuery = pathQuery.extend({
+  maxBytes: z.coerce.number().int().positive().optional(),
+});
 
 export interface FileRouteDeps {
   sandboxId: string;
   files: SandboxFiles;
-  /** The largest upload the agent accepts, whatever the caller asks. */
+  /** The largest upload the agent accepts, whatever the caller asks for. */
   maxUploadBytes: number;
 }
 
@@ -42,8 +41,12 @@ export function registerFileRoutes(app: Hono, deps: FileRouteDeps): void {
   });
 
   app.put('/v1/files/content', async (c) => {
-    const schema = uploadQuery(deps.maxUploadBytes);
-    const { path, maxBytes } = parseInput(schema, query(c.req.url), 'query');
+    const input = parseInput(uploadQuery, query(c.req.url), 'query');
+    const { path } = input;
+    const maxBytes = Math.min(
+      input.maxBytes ?? deps.maxUploadBytes,
+      deps.maxUploadBytes,
+    );
 
     // A declared length over the cap is refused before a byte is read.
     const declared = Number(c.req.header('content-length') ?? 0);

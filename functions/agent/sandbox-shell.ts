@@ -53,6 +53,7 @@ export class SandboxShell {
   async exec(request: ExecRequest): Promise<ExecResult> {
     assertSandboxPath(request.cwd);
     assertEnv(request.env);
+    assertCommand(request.command);
 
     this.running += 1;
     this.lastExec = this.now();
@@ -114,6 +115,24 @@ async function directoryInside(root: string, path: string): Promise<string> {
   const inside = real === realRoot || real.startsWith(`${realRoot}/`);
   if (!inside || !(await stat(real)).isDirectory()) throw cwdError(path);
   return real;
+}
+
+// The kernel's cap on one argument or environment string, which
+// `bash -c COMMAND` is (MAX_ARG_STRLEN in include/uapi/linux/binfmts.h).
+const MAX_ARGUMENT_BYTES = 32 * 4096;
+
+/** What exec(2) would refuse, refused as bad input rather than a 500. */
+function assertCommand(command: string): void {
+  const problem = command.includes('\0')
+    ? 'no NUL bytes'
+    : Buffer.byteLength(command) >= MAX_ARGUMENT_BYTES
+      ? `at most ${MAX_ARGUMENT_BYTES - 1} bytes: put longer scripts in a file`
+      : undefined;
+  if (problem) {
+    throw new ValidationError(`command: ${problem}`, [
+      { field: 'command', message: problem },
+    ]);
+  }
 }
 
 const cwdError = (cwd: string) =>

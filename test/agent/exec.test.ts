@@ -96,6 +96,15 @@ describe('agent exec', () => {
     expect(problem.fields.map((f) => f.field)).toEqual(['timeoutSeconds']);
   });
 
+  it('refuses what exec(2) cannot take as bad input', async () => {
+    const tooLong = exec(`echo ${'x'.repeat(200 * 1024)}`);
+    const withNul = exec('echo a\0b');
+
+    await expect(tooLong).rejects.toBeInstanceOf(ValidationError);
+    await expect(tooLong).rejects.toThrow(/put longer scripts in a file/);
+    await expect(withNul).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it('answers 400 for a body that is not JSON', async () => {
     const response = await raw(given.agent, '/v1/exec', {
       method: 'POST',

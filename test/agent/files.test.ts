@@ -101,6 +101,18 @@ describe('agent files', () => {
     );
   });
 
+  it('answers 400 for a cap that is not a number', async () => {
+    const response = await raw(
+      given.agent,
+      '/v1/files/content?path=/home/agent/x&maxBytes=lots',
+      { method: 'PUT', body: 'x' },
+    );
+    const problem = (await response.json()) as { fields: { field: string }[] };
+
+    expect(response.status).toBe(400);
+    expect(problem.fields[0]?.field).toBe('query.maxBytes');
+  });
+
   it('keeps .. inside the root', async () => {
     await client().write('/../../../escaped.txt', bodyOf('in'), 100);
 

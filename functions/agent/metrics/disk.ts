@@ -92,7 +92,7 @@ export class DeviceWrites {
     return this.fromMountSource();
   }
 
-  /** The `/dev/...` source of the mount that holds the root, if any. */
+  /** The device node behind the mount that holds the root, if any. */
   private async fromMountSource(): Promise<Device | undefined> {
     const real = await realpath(this.root);
     const text = await readFile(this.system.mountinfo, 'utf8').catch(() => '');
@@ -107,7 +107,8 @@ export class DeviceWrites {
       const deeper = !best || point.length >= best.point.length;
       if (point && holds && deeper) best = { point, source };
     }
-    if (!best?.source.startsWith('/dev/')) return undefined;
+    // A device is named by its path (/dev/...); tmpfs or overlay are not.
+    if (!best?.source.startsWith('/')) return undefined;
 
     const node = await realpath(best.source).catch(() => best.source);
     return { name: basename(node) };
