@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { durationSchema } from '../../domain/sandbox/duration.ts';
 import { sandboxSizeSchema } from '../../domain/sandbox/sizes.ts';
 
+/** The port the sandbox agent listens on inside every sandbox task. */
+export const AGENT_PORT = 7070;
+
+/**
+ * The tag (value `true`) on every task, volume and snapshot the platform
+ * makes. Its IAM policies only let it act on resources that carry it.
+ */
+export const MANAGED_TAG = 'auteryn:managed';
+
 const name = z.string().min(1);
 const arn = z.string().startsWith('arn:');
 const count = z.coerce.number().int().positive();
@@ -49,7 +58,7 @@ export const handlerEnvSchema = z.object({
   KMS_KEY_ARN: arn,
   EXPORT_BUCKET: name,
   AGENT_SECRET_ARN: arn,
-  AGENT_PORT: z.coerce.number().int().min(1).max(65_535).default(7070),
+  AGENT_PORT: z.coerce.number().int().min(1).max(65_535).default(AGENT_PORT),
   SNAPSHOT_INTERVAL: durationSchema.default('5m'),
   IDLE_CHECK_INTERVAL: durationSchema.default('1m'),
   DEFAULT_RETENTION: durationSchema.default('7d'),

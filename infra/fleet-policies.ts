@@ -1,0 +1,157 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { MANAGED_TAG } from '../functions/handlers/env.ts';
+import type { SandboxCluster } from './cluster.ts';
+import { acknowledge, wildcardResourceFinding } from './nag.ts';
+import type { SandboxTask } from './sandbox-task.ts';
+
+const managed = (kind: 'Request' | 'Resource') => ({
+  StringEquals: { [`aws:${kind}Tag/${MANAGED_TAG}`]: 'true' },
+});
+
+/** Actions IAM cannot scope to a resource, named in acknowledgements. */
+export const UNSCOPED_DESCRIBE = [
+  'ec2:DescribeSnapshots',
+  'ec2:DescribeVolumes',
+  'ecs:ListTasks (conditioned on the cluster)',
+];
+
+/**
+ * EBS snapshots and volumes, only those the platform tagged: a snapshot
+ * must be tagged in the call that creates it, only tagged volumes are
+ * snapshotted or deleted, and CreateTags is allowed only as part of a
+ * creation. Snapshot and volume ids are made by EC2, hence the `*`.
+ */
+export function snapshotStatements(fn: IConstruct): iam.PolicyStatement[] {
+  const stack = Stack.of(fn);
+  const arn = (resource: string, account: string) =>
+    stack.formatArn({ service: 'ec2', account, resource, resourceName: '*' });
+  const volumes = arn('volume', stack.account);
+  const snapshots = arn('snapshot', '');
+
+  for (const resource of [volumes, snapshots]) {
+    acknowledge(
+      fn,
+      wildcardResourceFinding(fn, resource),
+      'EC2 makes the ids; every action on them requires the ' +
+        `${MANAGED_TAG} tag (on the resource, or in the creating request)`,
+    );
+  }
+  return [
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateSnapshot'],
+      resources: [volumes],
+      conditions: managed('Resource'),
+    }),
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateSnapshot', 'ec2:CopySnapshot'],
+      resources: [snapshots],
+      conditions: managed('Request'),
+    }),
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateTags'],
+      resources: [snapshots],
+      conditions: {
+        StringEquals: {
+          'ec2:CreateAction': ['CreateSnapshot', 'CopySnapshot'],
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      actions: ['ec2:DeleteSnapshot'],
+      resources: [snapshots],
+      conditions: managed('Resource'),
+    }),
+    new iam.PolicyStatement({
+      actions: ['ec2:DeleteVolume'],
+      resources: [volumes],
+      conditions: managed('Resource'),
+    }),
+  ];
+}
+
+/**
+ * Sandbox tasks: started only from the platform's task definition, in its
+ * cluster, tagged; stopped only when tagged; the three roles passed only
+ * to ECS.
+ */
+export function taskStatements(
+  fn: IConstruct,
+  cluster: SandboxCluster,
+  task: SandboxTask,
+): iam.PolicyStatement[] {
+  const clusterArn = cluster.cluster.clusterArn;
+  const inCluster = { ArnEquals: { 'ecs:cluster': clusterArn } };
+  const tasks = cluster.cluster.arnForTasks('*');
+
+  return [
+    new iam.PolicyStatement({
+      actions: ['ecs:RunTask'],
+      resources: [task.taskDefinition.taskDefinitionArn],
+      conditions: { ...inCluster, ...managed('Request') },
+    }),
+    new iam.PolicyStatement({
+      actions: ['ecs:TagResource'],
+      resources: [tasks],
+      conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+    }),
+    new iam.PolicyStatement({
+      actions: ['ecs:StopTask'],
+      resources: [tasks],
+      conditions: { ...inCluster, ...managed('Resource') },
+    }),
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [
+        task.taskRole.roleArn,
+        task.executionRole.roleArn,
+        task.infrastructureRole.roleArn,
+      ],
+      conditions: {
+        StringEquals: {
+          'iam:PassedToService': [
+            'ecs-tasks.amazonaws.com',
+            'ecs.amazonaws.com',
+          ],
+        },
+      },
+    }),
+    ...describeStatements(fn, cluster),
+  ];
+}
+
+/**
+ * Read-only: snapshots and volumes (EC2 Describe* take no resource ARN)
+ * and the tasks of this cluster.
+ */
+export function describeStatements(
+  fn: IConstruct,
+  cluster: SandboxCluster,
+): iam.PolicyStatement[] {
+  const tasks = cluster.cluster.arnForTasks('*');
+  acknowledge(
+    fn,
+    wildcardResourceFinding(fn, tasks),
+    'ECS makes the task ids; the ARN is limited to this cluster, and ' +
+      `StopTask also to tasks tagged ${MANAGED_TAG}`,
+  );
+
+  return [
+    new iam.PolicyStatement({
+      actions: ['ec2:DescribeSnapshots', 'ec2:DescribeVolumes'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      actions: ['ecs:DescribeTasks'],
+      resources: [tasks],
+    }),
+    new iam.PolicyStatement({
+      actions: ['ecs:ListTasks'],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: { 'ecs:cluster': cluster.cluster.clusterArn },
+      },
+    }),
+  ];
+}
