@@ -11,6 +11,8 @@ import { HOST_ENV } from '../adapters/local/sandbox-layout.ts';
 export const CWD_MISSING_EXIT = 121;
 export const CWD_MISSING_MARKER = 'auteryn-agent: no such cwd';
 
+// @debt agent "commands keep CAP_SYS_CHROOT and can leave the chroot for the container's root: drop it and ptrace from their bounding set"
+// @debt agent "no /proc, /sys or /dev/pts inside the chroot without CAP_SYS_ADMIN (README.md beside this file)"
 /**
  * Enters the sandbox's root and runs the command there. Perl comes from
  * the agent's image and is loaded before the chroot, so no binary of the
