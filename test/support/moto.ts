@@ -36,7 +36,10 @@ export interface MotoContext {
   ec2In(region: string): EC2Client;
   /** Clears every resource (moto only; elsewhere it does nothing). */
   reset(): Promise<void>;
-  /** Sets a moto state-manager transition, e.g. for `ecs::task`. */
+  /**
+   * Sets a moto state-manager transition, e.g. for `ecs::task` (moto
+   * only; elsewhere states move as the real service moves them).
+   */
   setTransition(model: string, transition: MotoTransition): Promise<void>;
 }
 
@@ -84,10 +87,12 @@ export function useMoto(options: UseMotoOptions = {}): MotoContext {
       ec2In: (other: string) => make(new EC2Client(base(other))),
       reset: () => (external ? Promise.resolve() : motoApi(endpoint, 'reset')),
       setTransition: (model: string, transition: MotoTransition) =>
-        motoApi(endpoint, 'state-manager/set-transition', {
-          model_name: model,
-          transition,
-        }),
+        external
+          ? Promise.resolve()
+          : motoApi(endpoint, 'state-manager/set-transition', {
+              model_name: model,
+              transition,
+            }),
     } satisfies MotoContext);
   });
 

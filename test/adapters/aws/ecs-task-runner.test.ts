@@ -109,7 +109,10 @@ describe('EcsTaskRunner on moto_server', () => {
   it('runs the task in the VPC and reports its private address', async () => {
     const { taskArn } = await runner().run(start());
 
-    const described = await runner().describe(taskArn);
+    const described = await runner().waitFor(taskArn, 'RUNNING', {
+      timeoutMs: 60_000,
+      pollMs: 1_000,
+    });
 
     expect(described).toMatchObject({
       lastStatus: 'RUNNING',

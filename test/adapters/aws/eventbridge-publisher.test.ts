@@ -15,30 +15,31 @@ import {
 import { useMoto } from '../../support/moto.ts';
 import { inputsOf, recordCommands } from '../../support/moto-capture.ts';
 
-const BUS = 'auteryn-events';
-const ARCHIVE = 'everything';
-
 describe('EventBridgePublisher on moto_server', () => {
   const moto = useMoto({ resetEachTest: true });
   const publisher = () =>
-    new EventBridgePublisher(moto.eventBridge, BUS, 'auteryn');
+    new EventBridgePublisher(moto.eventBridge, busName, 'auteryn');
 
-  // An archive with no pattern keeps every event of the bus: what it
-  // counts is what EventBridge accepted.
+  // A bus and archive of their own per test; an archive with no pattern
+  // keeps every event of the bus: what it counts is what EventBridge
+  // accepted.
+  let busName = '';
+  let tests = 0;
   beforeEach(async () => {
+    busName = `auteryn-test-${Date.now()}-${++tests}`;
     const bus = await moto.eventBridge.send(
-      new CreateEventBusCommand({ Name: BUS }),
+      new CreateEventBusCommand({ Name: busName }),
     );
     await moto.eventBridge.send(
       new CreateArchiveCommand({
-        ArchiveName: ARCHIVE,
+        ArchiveName: busName,
         EventSourceArn: bus.EventBusArn,
       }),
     );
   });
   const delivered = async () => {
     const archive = await moto.eventBridge.send(
-      new DescribeArchiveCommand({ ArchiveName: ARCHIVE }),
+      new DescribeArchiveCommand({ ArchiveName: busName }),
     );
     return archive.EventCount;
   };

@@ -10,7 +10,6 @@ import { S3ObjectStore } from '../../../functions/adapters/aws/s3-object-store.t
 import { useMoto } from '../../support/moto.ts';
 import { inputsOf, recordCommands } from '../../support/moto-capture.ts';
 
-const BUCKET = 'auteryn-transfers';
 const MIB = 1024 * 1024;
 const LARGE = 40 * MIB;
 
@@ -47,10 +46,15 @@ async function digestOf(stream: Readable) {
 describe('S3ObjectStore on moto_server', () => {
   const moto = useMoto({ resetEachTest: true });
   const store = (kmsKeyId?: string) =>
-    new S3ObjectStore(moto.s3, BUCKET, 'exports', { kmsKeyId });
+    new S3ObjectStore(moto.s3, bucket, 'exports', { kmsKeyId });
 
+  // A bucket of its own per test, so the suite also holds on an endpoint
+  // that is not reset between tests (AWS_ENDPOINT_URL).
+  let bucket = '';
+  let tests = 0;
   beforeEach(async () => {
-    await moto.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    bucket = `auteryn-test-${Date.now()}-${++tests}`;
+    await moto.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   });
 
   it('round-trips a large stream in parts, telling its progress', async () => {
@@ -83,7 +87,7 @@ describe('S3ObjectStore on moto_server', () => {
 
     expect(await store().head('sbx-1/broken.tar')).toBeUndefined();
     const uploads = await moto.s3.send(
-      new ListMultipartUploadsCommand({ Bucket: BUCKET }),
+      new ListMultipartUploadsCommand({ Bucket: bucket }),
     );
     expect(uploads.Uploads ?? []).toEqual([]);
   });
