@@ -23,10 +23,12 @@ export interface MotoServer {
  * naming the install script, when moto is not installed: a suite that
  * needs it fails rather than skips.
  */
-export async function startMotoServer(): Promise<MotoServer> {
-  if (!existsSync(`${MOTO_SITE_PACKAGES}/moto/server.py`)) {
+export async function startMotoServer(
+  sitePackages = MOTO_SITE_PACKAGES,
+): Promise<MotoServer> {
+  if (!existsSync(`${sitePackages}/moto/server.py`)) {
     throw new Error(
-      `moto_server is not installed in ${MOTO_SITE_PACKAGES}: ` +
+      `moto_server is not installed in ${sitePackages}: ` +
         'run `bash .ci/install-moto.sh` (or set AWS_ENDPOINT_URL)',
     );
   }
@@ -37,7 +39,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     {
       env: {
         ...process.env,
-        PYTHONPATH: MOTO_SITE_PACKAGES,
+        PYTHONPATH: sitePackages,
         PYTHONUNBUFFERED: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
