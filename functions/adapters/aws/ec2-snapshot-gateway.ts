@@ -54,7 +54,8 @@ const NOT_FOUND = ['InvalidSnapshot.NotFound'];
  *
  * CreateSnapshot takes no client token, so create looks for a snapshot
  * tagged with the same platform id first: retries and duplicate
- * deliveries of a command get the same snapshot back.
+ * deliveries of a command get the same snapshot back (a failed one
+ * too: a new attempt after a failure takes a new platform id).
  */
 export class Ec2SnapshotGateway {
   /** @param client EC2 client of the region the volumes live in. */
