@@ -16,17 +16,14 @@ export class ProcessGroups {
     this.groups.add(pid);
   }
 
-  /** Forgets groups with no living member (their ids are not reused). */
+  /**
+   * Forgets groups with no member left (their ids are not reused while
+   * one is). Cheap: one kill(2) per group, so it runs after every exec.
+   */
   prune(): void {
-    const living = livingGroups();
     for (const pid of this.groups) {
-      if (!living.has(pid)) this.groups.delete(pid);
+      if (!groupExists(pid)) this.groups.delete(pid);
     }
-  }
-
-  get size(): number {
-    this.prune();
-    return this.groups.size;
   }
 
   /** SIGTERM every group, then SIGKILL what is left after a grace. */
@@ -35,11 +32,29 @@ export class ProcessGroups {
     for (const pid of this.groups) signalGroup(pid, 'SIGTERM');
 
     const deadline = Date.now() + graceMs;
-    while (this.size > 0 && Date.now() < deadline) {
+    while (this.anyAlive() && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, POLL_MS));
     }
     for (const pid of this.groups) signalGroup(pid, 'SIGKILL');
     this.groups.clear();
+  }
+
+  /** Whether a group has a member that still runs (a scan of /proc). */
+  private anyAlive(): boolean {
+    this.prune();
+    if (this.groups.size === 0) return false;
+    const living = livingGroups();
+    return [...this.groups].some((pid) => living.has(pid));
+  }
+}
+
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but is not ours to signal (it changed user).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
