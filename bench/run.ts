@@ -14,6 +14,8 @@ const BENCHES: Record<
     (await import('./event-store.ts')).benchEventStore(scale),
   'long-streams': async (scale, progress) =>
     (await import('./long-streams.ts')).benchLongStreams(scale, progress),
+  snapshots: async (scale, progress) =>
+    (await import('./snapshots.ts')).benchSnapshots(scale, progress),
 };
 
 async function main(): Promise<void> {
