@@ -4,8 +4,27 @@ import type { SandboxResources } from '../sandbox/sizes.ts';
 /** What a runtime needs to boot a sandbox. */
 export interface SandboxSpec {
   id: string;
+  tenantId: string;
   image: string;
   resources: SandboxResources;
+  /**
+   * The snapshot that holds the sandbox's disk, for runtimes that rebuild
+   * the disk from snapshots (EBS on AWS); null for a new sandbox. A local
+   * runtime keeps its disk and ignores it.
+   */
+  bootSnapshot: { snapshotId: string; providerId: string | null } | null;
+}
+
+/** What a sandbox uses right now; zeros where it is not running. */
+export interface SandboxUsage {
+  running: boolean;
+  /** CPU time all its processes used since it booted, cumulative. */
+  cpuSeconds: number;
+  memoryBytes: number;
+  /** Bytes its own layer (what it wrote over its image) takes on disk. */
+  diskBytes: number;
+  /** Execs started through the platform and not yet ended. */
+  execsInFlight: number;
 }
 
 export interface ExecRequest {
@@ -78,6 +97,13 @@ export interface SandboxRuntime {
   /** Stops it and removes every file it had. */
   destroy(sandboxId: string): Promise<void>;
   isRunning(sandboxId: string): Promise<boolean>;
+  /** CPU, memory and disk use; works on a stopped sandbox too. */
+  usage(sandboxId: string): Promise<SandboxUsage>;
+  /**
+   * Frees a stopped sandbox's disk once a snapshot holds all of it
+   * (AWS: the detached EBS volume). Local disks persist: not defined.
+   */
+  discardDisk?(sandboxId: string): Promise<void>;
   exec(sandboxId: string, request: ExecRequest): Promise<ExecResult>;
   readonly files: SandboxFiles;
   /** Stops every sandbox's processes when the platform exits. */

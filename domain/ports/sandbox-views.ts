@@ -1,4 +1,5 @@
 import type { Sandbox } from '../sandbox/state.ts';
+import type { SandboxSummary } from '../sandbox/summary.ts';
 
 /** The current-state projection of a sandbox, with the commit it is at. */
 export interface SandboxView {
@@ -17,6 +18,11 @@ export interface SandboxViews {
   list(tenantId: string): Promise<Sandbox[]>;
   /** Every view, for the catch-up pass at start. */
   all(): AsyncIterable<SandboxView>;
+  /**
+   * Summaries of the sandboxes that hold resources (starting, running,
+   * stopping), for the schedules; eventually consistent on AWS.
+   */
+  active(): AsyncIterable<SandboxSummary>;
   save(view: SandboxView, previousRevision: number): Promise<boolean>;
 }
 

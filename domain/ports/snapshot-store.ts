@@ -10,6 +10,20 @@ export interface SnapshotStats {
   fileCount: number;
 }
 
+/**
+ * A snapshot the provider accepted but has not finished (an EBS snapshot
+ * while it is `pending`); its completion arrives later as an event.
+ */
+export interface StartedSnapshot {
+  started: true;
+  /** The provider's id for it, e.g. an EBS `snap-0…`. */
+  providerId: string;
+}
+
+export const isStartedSnapshot = (
+  outcome: SnapshotStats | StartedSnapshot,
+): outcome is StartedSnapshot => 'started' in outcome;
+
 export interface SnapshotDiff {
   added: string[];
   removed: string[];
@@ -34,9 +48,14 @@ export interface SnapshotStore {
   /**
    * Captures the sandbox as `snapshotId`, pausing its processes while it
    * reads so the snapshot is one moment. Capturing an id that is already
-   * complete returns its stats again.
+   * complete returns its stats again; one that a provider is still
+   * taking answers `started` again, never a second snapshot. Fails with
+   * ThrottledError when the provider's rate limit refuses the call.
    */
-  capture(sandboxId: string, snapshotId: string): Promise<SnapshotStats>;
+  capture(
+    sandboxId: string,
+    snapshotId: string,
+  ): Promise<SnapshotStats | StartedSnapshot>;
 
   /** Whether the sandbox changed since the snapshot (none: since ever). */
   changedSince(sandboxId: string, snapshotId?: string): Promise<boolean>;

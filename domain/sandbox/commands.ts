@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import {
+  DEFAULT_IDLE_CPU_PERCENT,
+  idleCpuPercentSchema,
+} from '../idle/idle-policy.ts';
 import type { SnapshotStats } from '../ports/snapshot-store.ts';
 import type { SnapshotKind } from '../snapshots/snapshot.ts';
 import {
@@ -26,6 +30,7 @@ export const createSandboxInputSchema = z.strictObject({
   size: sandboxSizeSchema.default(DEFAULT_SANDBOX_SIZE),
   autoShutdown: z.boolean().default(true),
   shutdownAfter: shutdownAfterSchema.default(DEFAULT_SHUTDOWN_AFTER),
+  idleCpuPercent: idleCpuPercentSchema.default(DEFAULT_IDLE_CPU_PERCENT),
   image: z.string().min(1).max(255).default(DEFAULT_IMAGE),
   snapshotRetention: snapshotRetentionSchema.default(
     DEFAULT_SNAPSHOT_RETENTION,
@@ -39,12 +44,13 @@ export const updateSandboxInputSchema = z
     size: sandboxSizeSchema.optional(),
     autoShutdown: z.boolean().optional(),
     shutdownAfter: shutdownAfterSchema.optional(),
+    idleCpuPercent: idleCpuPercentSchema.optional(),
     snapshotRetention: snapshotRetentionSchema.partial().optional(),
   })
   .refine((input) => Object.keys(input).length > 0, {
     message:
       'name at least one of size, autoShutdown, shutdownAfter, ' +
-      'snapshotRetention',
+      'idleCpuPercent, snapshotRetention',
   });
 export type UpdateSandboxInput = z.infer<typeof updateSandboxInputSchema>;
 
@@ -67,8 +73,12 @@ export type SandboxCommand =
       data: { snapshotId: string; name: string | null; kind: SnapshotKind };
     }
   | {
+      type: 'RecordSnapshotStarted';
+      data: { snapshotId: string; providerId: string };
+    }
+  | {
       type: 'RecordSnapshotCompleted';
-      data: SnapshotStats & { snapshotId: string };
+      data: SnapshotStats & { snapshotId: string; providerId?: string };
     }
   | {
       type: 'RecordSnapshotFailed';

@@ -11,6 +11,11 @@ export interface SandboxSettings {
   autoShutdown: boolean;
   shutdownAfter: string;
   snapshotRetention: SnapshotRetention;
+  /**
+   * Above this average CPU use (percent of one CPU) between two idle
+   * checks the sandbox counts as busy, so a silent job is not idle.
+   */
+  idleCpuPercent: number;
 }
 
 export interface PendingRestore {
@@ -46,7 +51,14 @@ export type SandboxEvent =
       type: 'SnapshotRequested';
       data: { snapshotId: string; name: string | null; kind: SnapshotKind };
     }
-  | { type: 'SnapshotCompleted'; data: SnapshotStats & { snapshotId: string } }
+  | {
+      type: 'SnapshotStarted';
+      data: { snapshotId: string; providerId: string };
+    }
+  | {
+      type: 'SnapshotCompleted';
+      data: SnapshotStats & { snapshotId: string; providerId?: string };
+    }
   | { type: 'SnapshotFailed'; data: { snapshotId: string; error: string } }
   | { type: 'SnapshotDeleted'; data: { snapshotId: string } }
   | { type: 'SnapshotsPruned'; data: { snapshotIds: string[] } }

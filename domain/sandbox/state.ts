@@ -1,11 +1,21 @@
+import { DEFAULT_IDLE_CPU_PERCENT } from '../idle/idle-policy.ts';
 import {
   evolveSnapshots,
   isSnapshotEvent,
 } from '../snapshots/evolve-snapshots.ts';
 import {
   DEFAULT_SNAPSHOT_RETENTION,
+  newestCompleted,
   type Snapshot,
 } from '../snapshots/snapshot.ts';
+import {
+  closeIdleStopped,
+  closeRunning,
+  emptyLedger,
+  openIdleStopped,
+  openRunning,
+  type UsageLedger,
+} from '../usage/ledger.ts';
 import type {
   PendingRestore,
   RecordedEvent,
@@ -41,6 +51,18 @@ export interface Sandbox extends SandboxSettings {
   pendingRestore: PendingRestore | null;
   /** Whether deleting the sandbox keeps its snapshots. */
   keepSnapshots: boolean;
+  /** When it last became running; null while not running. */
+  startedAt: string | null;
+  /** The snapshot the current stop took of what changed, if any. */
+  stopSnapshotId: string | null;
+  /**
+   * The snapshot that holds the disk as it was when the sandbox last
+   * stopped or was restored: what a runtime that rebuilds disks from
+   * snapshots (EBS on AWS) boots from. Locally the disk persists as is.
+   */
+  bootSnapshotId: string | null;
+  /** Running and idle-stopped time per day, for usage reports. */
+  usage: UsageLedger;
   createdAt: string;
   updatedAt: string;
   /** Version of the last event applied. */
@@ -61,9 +83,14 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
       ...settings,
       snapshotRetention:
         settings.snapshotRetention ?? DEFAULT_SNAPSHOT_RETENTION,
+      idleCpuPercent: settings.idleCpuPercent ?? DEFAULT_IDLE_CPU_PERCENT,
       snapshots: [],
       pendingRestore: null,
       keepSnapshots: false,
+      startedAt: null,
+      stopSnapshotId: null,
+      bootSnapshotId: null,
+      usage: emptyLedger(),
       status: 'starting',
       stoppedReason: null,
       restartPending: false,
@@ -76,11 +103,18 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
   }
   if (!state) throw new Error(`${event.type} before SandboxCreated`);
 
+  return keepBooks(state, move(state, event), event);
+}
+
+/** What the event itself changes. */
+function move(state: Sandbox, event: RecordedEvent): Sandbox {
   const next = { ...state, updatedAt: event.at, version: event.version };
   if (isSnapshotEvent(event)) {
     return { ...next, snapshots: evolveSnapshots(state.snapshots, event) };
   }
   switch (event.type) {
+    case 'SandboxCreated':
+      throw new Error(`sandbox ${state.id} created twice`);
     case 'SandboxStartRequested':
       return { ...next, status: 'starting', lastError: null };
     case 'SandboxStarted':
@@ -89,6 +123,7 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
         status: 'running',
         stoppedReason: null,
         isolation: event.data.isolation,
+        startedAt: event.at,
       };
     case 'SandboxStartFailed':
       return {
@@ -117,6 +152,8 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
         status: 'stopped',
         stoppedReason: event.data.reason,
         restartPending: false,
+        stopSnapshotId: null,
+        bootSnapshotId: diskSnapshotAtStop(state),
       };
     case 'SandboxUpdated':
       return { ...next, ...event.data };
@@ -136,7 +173,15 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
     case 'RestoreRequested':
       return { ...next, status: 'stopping', pendingRestore: event.data };
     case 'SandboxRestored':
-      return { ...next, status: 'stopped', pendingRestore: null };
+      return {
+        ...next,
+        status: 'stopped',
+        pendingRestore: null,
+        bootSnapshotId:
+          event.data.paths === null
+            ? event.data.snapshotId
+            : state.bootSnapshotId,
+      };
     case 'RestoreFailed':
       return {
         ...next,
@@ -147,6 +192,49 @@ export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
     default:
       return assertNever(event);
   }
+}
+
+/** The snapshot that holds the disk once the current stop is done. */
+function diskSnapshotAtStop(state: Sandbox): string | null {
+  const taken = state.snapshots.find((s) => s.id === state.stopSnapshotId);
+  if (taken?.status === 'completed') return taken.id;
+  if (taken?.status === 'failed') return state.bootSnapshotId;
+  return newestCompleted(state.snapshots)?.id ?? state.bootSnapshotId;
+}
+
+/**
+ * Bookkeeping that follows from a change of status rather than from one
+ * event: running time (from started until stopped or deleted, since a
+ * stopping sandbox still holds its resources), idle-stopped time, the
+ * stop's own snapshot, and `startedAt`.
+ */
+function keepBooks(
+  _before: Sandbox,
+  after: Sandbox,
+  event: RecordedEvent,
+): Sandbox {
+  let usage = after.usage;
+  if (after.status === 'running') {
+    usage = openRunning(usage, event.at, after.size);
+  }
+  if (after.status === 'stopped' || after.status === 'deleted') {
+    usage = closeRunning(usage, event.at);
+  }
+  if (event.type === 'SandboxStopped' && event.data.reason === 'idle') {
+    usage = openIdleStopped(usage, event.at, after.size);
+  }
+  if (['starting', 'deleting', 'deleted'].includes(after.status)) {
+    usage = closeIdleStopped(usage, event.at);
+  }
+
+  const stopSnapshotId =
+    event.type === 'SnapshotRequested' &&
+    event.data.kind === 'pre-stop' &&
+    after.status === 'stopping'
+      ? event.data.snapshotId
+      : after.stopSnapshotId;
+  const startedAt = after.status === 'running' ? after.startedAt : null;
+  return { ...after, usage, stopSnapshotId, startedAt };
 }
 
 export const evolveAll = (

@@ -1,24 +1,11 @@
-import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Commit } from '../ports/event-store.ts';
-import type { Log } from '../ports/log.ts';
-import type { SandboxRuntime } from '../ports/sandbox-runtime.ts';
-import type { NameRegistry } from '../ports/sandbox-views.ts';
-import type { SnapshotStore } from '../ports/snapshot-store.ts';
 import type { RecordedEvent } from '../sandbox/events.ts';
 import type { Sandbox } from '../sandbox/state.ts';
-import type { SandboxCommandHandler } from './command-handler.ts';
 import { SandboxFlows } from './flows.ts';
+import type { LifecycleParts } from './lifecycle-parts.ts';
 import { SandboxJobs } from './sandbox-jobs.ts';
 
-export interface LifecycleParts {
-  handler: SandboxCommandHandler;
-  runtime: SandboxRuntime;
-  snapshots: SnapshotStore;
-  names: NameRegistry;
-  ids: Pick<IdGenerator, 'snapshotId'>;
-  clock: Clock;
-  log: Log;
-}
+export type { LifecycleParts } from './lifecycle-parts.ts';
 
 /**
  * The process manager between the event log and the side effects: each
@@ -55,6 +42,11 @@ export class SandboxLifecycle {
     this.jobs.enqueue(sandboxId, () => job(this.flows));
   }
 
+  /** Runs a job in the sandbox's queue and hands back its result. */
+  run<T>(sandboxId: string, job: (flows: SandboxFlows) => Promise<T>) {
+    return this.jobs.run(sandboxId, () => job(this.flows));
+  }
+
   /** Finishes whatever the log says is under way for the sandbox. */
   settle(sandbox: Sandbox): Promise<void> {
     this.jobs.enqueue(sandbox.id, () => this.flows.settle(sandbox.id));
@@ -78,16 +70,21 @@ export class SandboxLifecycle {
       case 'SandboxDeleted':
         return () => flows.releaseName(sandboxId);
       case 'SnapshotRequested':
-        // Pre-stop and pre-restore snapshots belong to their flows.
-        return event.data.kind === 'auto' || event.data.kind === 'manual'
-          ? () => flows.capture(sandboxId, event.data.snapshotId)
+        // Scheduled, pre-stop and pre-restore snapshots belong to their
+        // flows, which capture them right after the request.
+        return event.data.kind === 'manual'
+          ? () => flows.snapshots.capture(sandboxId, event.data.snapshotId)
           : undefined;
+      case 'SnapshotCompleted':
+      case 'SnapshotFailed':
+        // A stop or restore may have been waiting for this snapshot.
+        return () => flows.resume(sandboxId);
       case 'RestoreRequested':
         return () => flows.restore(sandboxId);
       case 'SnapshotDeleted':
-        return () => flows.forget(sandboxId, [event.data.snapshotId]);
+        return () => flows.snapshots.forget(sandboxId, [event.data.snapshotId]);
       case 'SnapshotsPruned':
-        return () => flows.forget(sandboxId, event.data.snapshotIds);
+        return () => flows.snapshots.forget(sandboxId, event.data.snapshotIds);
       default:
         return undefined;
     }

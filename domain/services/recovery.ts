@@ -1,7 +1,7 @@
 import type { SandboxRuntime } from '../ports/sandbox-runtime.ts';
 import type { NameRegistry, SandboxViews } from '../ports/sandbox-views.ts';
-import { SANDBOX_SIZES } from '../sandbox/sizes.ts';
 import type { Sandbox } from '../sandbox/state.ts';
+import { specOf } from './flows.ts';
 import type { SandboxLifecycle } from './lifecycle.ts';
 import type { SandboxProjector } from './projector.ts';
 
@@ -59,11 +59,7 @@ export async function recoverAtStart(parts: {
 
     const { sandbox } = view;
     if (sandbox.status === 'running') {
-      await runtime.start({
-        id: sandbox.id,
-        image: sandbox.image,
-        resources: SANDBOX_SIZES[sandbox.size],
-      });
+      await runtime.start(specOf(sandbox));
       report.rebooted++;
     }
     if (hasUnfinishedWork(sandbox)) {

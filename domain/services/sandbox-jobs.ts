@@ -20,6 +20,13 @@ export class SandboxJobs {
     this.tails.set(key, next);
   }
 
+  /** Queues a job and resolves (or rejects) with its own outcome. */
+  run<T>(key: string, job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue(key, () => job().then(resolve, reject));
+    });
+  }
+
   async settled(key: string): Promise<void> {
     for (;;) {
       const tail = this.tails.get(key);

@@ -10,6 +10,7 @@ export type SnapshotCommand = Extract<
   {
     type:
       | 'RequestSnapshot'
+      | 'RecordSnapshotStarted'
       | 'RecordSnapshotCompleted'
       | 'RecordSnapshotFailed'
       | 'DeleteSnapshot'
@@ -22,6 +23,7 @@ export type SnapshotCommand = Extract<
 
 const SNAPSHOT_COMMANDS = new Set<string>([
   'RequestSnapshot',
+  'RecordSnapshotStarted',
   'RecordSnapshotCompleted',
   'RecordSnapshotFailed',
   'DeleteSnapshot',
@@ -43,6 +45,11 @@ export function decideSnapshots(
   switch (command.type) {
     case 'RequestSnapshot':
       return requestSnapshot(state, command.data);
+    case 'RecordSnapshotStarted':
+      return isPending(state, command.data.snapshotId) &&
+        !isStarted(state, command.data.snapshotId)
+        ? [{ type: 'SnapshotStarted', data: command.data }]
+        : [];
     case 'RecordSnapshotCompleted':
       return isPending(state, command.data.snapshotId)
         ? [{ type: 'SnapshotCompleted', data: command.data }]
@@ -66,6 +73,9 @@ export function decideSnapshots(
 
 const isPending = (state: Sandbox, snapshotId: string) =>
   state.snapshots.some((s) => s.id === snapshotId && s.status === 'pending');
+
+const isStarted = (state: Sandbox, snapshotId: string) =>
+  state.snapshots.some((s) => s.id === snapshotId && s.providerId !== null);
 
 function refuseWhileGoneOrRestoring(state: Sandbox, action: string) {
   if (state.status === 'deleting' || state.status === 'deleted') {

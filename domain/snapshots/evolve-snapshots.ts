@@ -6,6 +6,7 @@ type SnapshotEvent = Extract<
   {
     type:
       | 'SnapshotRequested'
+      | 'SnapshotStarted'
       | 'SnapshotCompleted'
       | 'SnapshotFailed'
       | 'SnapshotDeleted'
@@ -36,14 +37,22 @@ export function evolveSnapshots(
           changedBytes: 0,
           fileCount: 0,
           error: null,
+          providerId: null,
+          startedAt: null,
         },
       ];
+    case 'SnapshotStarted':
+      return update(snapshots, event.data.snapshotId, {
+        providerId: event.data.providerId,
+        startedAt: event.at,
+      });
     case 'SnapshotCompleted': {
-      const { snapshotId, ...stats } = event.data;
+      const { snapshotId, providerId, ...stats } = event.data;
       return update(snapshots, snapshotId, {
         status: 'completed',
         completedAt: event.at,
         ...stats,
+        ...(providerId ? { providerId } : {}),
       });
     }
     case 'SnapshotFailed':

@@ -16,6 +16,13 @@ export interface Snapshot {
   changedBytes: number;
   fileCount: number;
   error: string | null;
+  /**
+   * The provider's id once it accepted the snapshot (an EBS snapshot id
+   * on AWS); null locally and while not yet accepted.
+   */
+  providerId: string | null;
+  /** When the provider accepted it; null locally (it completes at once). */
+  startedAt: string | null;
 }
 
 export const snapshotNameSchema = z

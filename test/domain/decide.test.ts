@@ -23,6 +23,7 @@ const create = {
     size: 'medium',
     autoShutdown: true,
     shutdownAfter: '1h',
+    idleCpuPercent: 5,
     snapshotRetention: { retention: '7d', maxSnapshots: 100 },
   },
 } as const;

@@ -16,6 +16,7 @@ describe('create input', () => {
       size: 'medium',
       autoShutdown: true,
       shutdownAfter: '1h',
+      idleCpuPercent: 5,
       image: 'host',
       snapshotRetention: { retention: '7d', maxSnapshots: 100 },
     });

@@ -26,6 +26,7 @@ export const created = (
     size: 'medium',
     autoShutdown: true,
     shutdownAfter: '1h',
+    idleCpuPercent: 5,
     snapshotRetention: { retention: '7d', maxSnapshots: 100 },
     ...overrides,
   },

@@ -20,6 +20,8 @@ export const snapshotAt = (
     changedBytes: 1,
     fileCount: 1,
     error: null,
+    providerId: null,
+    startedAt: null,
     ...overrides,
   };
 };
