@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuterynClient } from '../functions/client/client.ts';
+import { localConfig } from '../functions/local/config.ts';
 import { startServer } from '../functions/local/server.ts';
 import { row, summarize, timeEach } from './stats.ts';
 
@@ -21,14 +22,16 @@ const spawnTrue = () =>
  */
 export async function benchApiLatency(scale: number): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'auteryn-bench-'));
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    maxUploadBytes: 1024 * 1024,
-    snapshotIntervalMs: 3_600_000,
-    logLevel: 'ERROR',
-  });
+  const server = await startServer(
+    localConfig({
+      port: 0,
+      dataDir,
+      maxUploadBytes: 1024 * 1024,
+      snapshotIntervalMs: 3_600_000,
+      idleCheckIntervalMs: 3_600_000,
+      logLevel: 'ERROR',
+    }),
+  );
   const client = new AuterynClient({ baseUrl: server.url });
   const rounds = Math.max(5, Math.round(30 * scale));
 

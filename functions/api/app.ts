@@ -11,6 +11,7 @@ import { problem, renderError, validationProblem } from './problem.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerExecRoutes } from './routes/exec.ts';
 import { registerFileRoutes } from './routes/files.ts';
+import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerSandboxRoutes } from './routes/sandboxes.ts';
 import { registerSnapshotFileRoutes } from './routes/snapshot-files.ts';
 import { registerSnapshotRoutes } from './routes/snapshots.ts';
@@ -68,6 +69,7 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   registerEventRoutes(app, deps);
   registerSnapshotRoutes(app, deps);
   registerSnapshotFileRoutes(app, deps);
+  registerMetricsRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

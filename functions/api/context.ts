@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Log } from '../../domain/ports/log.ts';
+import type { MetricsService } from '../../domain/services/metrics-service.ts';
 import type { SandboxService } from '../../domain/services/sandbox-service.ts';
 import type { SnapshotService } from '../../domain/services/snapshot-service.ts';
 import type { SandboxWorkspace } from '../../domain/services/workspace.ts';
@@ -8,6 +9,7 @@ export interface ApiDependencies {
   sandboxes: SandboxService;
   workspace: SandboxWorkspace;
   snapshots: SnapshotService;
+  metrics: MetricsService;
   logger: Log;
   /** Cap on a file upload, streamed to disk. */
   maxUploadBytes: number;

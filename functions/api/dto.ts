@@ -9,6 +9,9 @@ export function sandboxDto(sandbox: Sandbox) {
     restartPending: _restart,
     snapshots,
     keepSnapshots: _keep,
+    stopSnapshotId: _stopSnapshot,
+    bootSnapshotId: _bootSnapshot,
+    usage: _usage,
     ...shown
   } = sandbox;
   const newest = snapshots.filter((s) => s.status === 'completed').at(-1);

@@ -24,6 +24,14 @@ export const sandboxSchema = z
     stoppedReason: z.string().nullable(),
     autoShutdown: z.boolean(),
     shutdownAfter: z.string(),
+    idleCpuPercent: z.number(),
+    snapshotRetention: z.object({
+      retention: z.string(),
+      maxSnapshots: z.number().int(),
+    }),
+    startedAt: z.string().nullable(),
+    lastSnapshotAt: z.string().nullable(),
+    snapshotCount: z.number().int(),
     image: z.string(),
     isolation: isolationSchema.nullable(),
     lastError: z.string().nullable(),
@@ -129,6 +137,8 @@ export const snapshotSchema = z
     changedBytes: z.number(),
     fileCount: z.number(),
     error: z.string().nullable(),
+    providerId: z.string().nullable(),
+    startedAt: z.string().nullable(),
   })
   .openapi('Snapshot');
 

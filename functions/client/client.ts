@@ -9,7 +9,9 @@ import type {
   FileEntry,
   Sandbox,
   SandboxEvent,
+  SandboxMetrics,
   SandboxStatus,
+  SandboxUsageReport,
   UpdateSandboxRequest,
   UploadBody,
 } from './types.ts';
@@ -182,6 +184,26 @@ export class AuterynClient extends SnapshotMethods {
     return this.http.json({
       method: 'POST',
       path: `${sandboxPath(id)}/${action}`,
+    });
+  }
+
+  /** CPU, memory, disk, last activity and snapshot age, right now. */
+  metrics(id: string): Promise<SandboxMetrics> {
+    return this.http.json({
+      method: 'GET',
+      path: `${sandboxPath(id)}/metrics`,
+    });
+  }
+
+  /** Running time and cost per day; `from`/`to` are YYYY-MM-DD. */
+  usage(
+    id: string,
+    range: { from?: string; to?: string } = {},
+  ): Promise<SandboxUsageReport> {
+    return this.http.json({
+      method: 'GET',
+      path: `${sandboxPath(id)}/usage`,
+      query: range,
     });
   }
 

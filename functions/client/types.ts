@@ -4,6 +4,7 @@ import type {
   createSnapshotInputSchema,
   updateSandboxInputSchema,
 } from '../../domain/sandbox/commands.ts';
+import type { metricsSchema, usageSchema } from '../api/routes/metrics.ts';
 import type {
   eventSchema,
   execInputSchema,
@@ -19,20 +20,12 @@ import type {
 // Type-only imports: the schemas stay the single source of every shape,
 // while the client itself ships no zod and no server code.
 
-/**
- * @debt api "sandboxSchema does not declare lastSnapshotAt and
- * snapshotCount, which sandboxDto sends: they are added here until it
- * does, and then this intersection can go."
- */
-export type Sandbox = z.infer<typeof sandboxSchema> & {
-  /** When the newest completed snapshot was taken; null if none was. */
-  lastSnapshotAt: string | null;
-  /** Snapshots in the history, whatever their status. */
-  snapshotCount: number;
-};
+export type Sandbox = z.infer<typeof sandboxSchema>;
 export type SandboxStatus = Sandbox['status'];
 export type SandboxSize = Sandbox['size'];
 export type ExecResult = z.infer<typeof execResultSchema>;
+export type SandboxMetrics = z.infer<typeof metricsSchema>;
+export type SandboxUsageReport = z.infer<typeof usageSchema>;
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 export type SandboxEvent = z.infer<typeof eventSchema>;
 export type Problem = z.infer<typeof problemSchema>;

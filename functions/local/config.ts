@@ -4,6 +4,27 @@ import {
   durationSchema,
   durationSeconds,
 } from '../../domain/sandbox/duration.ts';
+import {
+  DEFAULT_PRICES,
+  type PriceList,
+} from '../../domain/usage/usage-report.ts';
+
+/** `small=0.025,medium=0.05,large=0.1`: hourly price per size. */
+const pricesSchema = z
+  .string()
+  .regex(
+    /^(small|medium|large)=\d+(\.\d+)?(,(small|medium|large)=\d+(\.\d+)?)*$/,
+    'like small=0.025,medium=0.05,large=0.1',
+  )
+  .transform((text) => ({
+    ...DEFAULT_PRICES.perHour,
+    ...Object.fromEntries(
+      text.split(',').map((pair) => {
+        const [size, price] = pair.split('=');
+        return [size, Number(price)];
+      }),
+    ),
+  }));
 
 const GIB = 1024 ** 3;
 
@@ -14,6 +35,9 @@ export const localConfigSchema = z.object({
   AUTERYN_DATA_DIR: z.string().min(1).default('./.auteryn'),
   AUTERYN_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(GIB),
   AUTERYN_SNAPSHOT_INTERVAL: durationSchema.default('5m'),
+  AUTERYN_IDLE_CHECK_INTERVAL: durationSchema.default('1m'),
+  AUTERYN_PRICE_PER_HOUR: pricesSchema.optional(),
+  AUTERYN_CURRENCY: z.string().min(1).max(8).default('USD'),
   AUTERYN_LOG_LEVEL: z
     .enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
     .default('INFO'),
@@ -26,6 +50,10 @@ export interface LocalConfig {
   maxUploadBytes: number;
   /** How often running sandboxes that changed are snapshotted. */
   snapshotIntervalMs: number;
+  /** How often running sandboxes are checked for idleness. */
+  idleCheckIntervalMs: number;
+  /** What a running hour costs per size, for usage reports. */
+  prices: PriceList;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -47,6 +75,18 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     maxUploadBytes: settings.AUTERYN_MAX_UPLOAD_BYTES,
     snapshotIntervalMs:
       durationSeconds(settings.AUTERYN_SNAPSHOT_INTERVAL) * 1000,
+    idleCheckIntervalMs:
+      durationSeconds(settings.AUTERYN_IDLE_CHECK_INTERVAL) * 1000,
+    prices: {
+      currency: settings.AUTERYN_CURRENCY,
+      perHour: settings.AUTERYN_PRICE_PER_HOUR ?? DEFAULT_PRICES.perHour,
+    },
     logLevel: settings.AUTERYN_LOG_LEVEL,
   };
 }
+
+/** The defaults with a few settings changed, for tests and benchmarks. */
+export const localConfig = (overrides: Partial<LocalConfig>): LocalConfig => ({
+  ...readLocalConfig({}),
+  ...overrides,
+});

@@ -2,10 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../../domain/ports/clock.ts';
 import type { Commit } from '../../domain/ports/event-store.ts';
 import type { SandboxRuntime } from '../../domain/ports/sandbox-runtime.ts';
+import type { TickReport } from '../../domain/scheduler/snapshot-scheduler.ts';
 import { SandboxCommandHandler } from '../../domain/services/command-handler.ts';
+import {
+  IdleCheck,
+  type IdleCheckReport,
+} from '../../domain/services/idle-check.ts';
 import { SandboxLifecycle } from '../../domain/services/lifecycle.ts';
+import { MetricsService } from '../../domain/services/metrics-service.ts';
 import { SandboxProjector } from '../../domain/services/projector.ts';
 import {
   type RecoveryReport,
@@ -13,11 +20,12 @@ import {
 } from '../../domain/services/recovery.ts';
 import { SandboxService } from '../../domain/services/sandbox-service.ts';
 import { SnapshotService } from '../../domain/services/snapshot-service.ts';
-import { snapshotTick } from '../../domain/services/snapshot-tick.ts';
 import { SandboxWorkspace } from '../../domain/services/workspace.ts';
+import { DynamoDBActivityStore } from '../adapters/aws/dynamodb-activity-store.ts';
 import { DynamoDBEventStore } from '../adapters/aws/dynamodb-event-store.ts';
 import { DynamoDBNameRegistry } from '../adapters/aws/dynamodb-name-registry.ts';
 import { DynamoDBSandboxViews } from '../adapters/aws/dynamodb-sandbox-views.ts';
+import { DynamoDBSchedulerState } from '../adapters/aws/dynamodb-scheduler-state.ts';
 import { ensureTables, tableNames } from '../adapters/aws/tables.ts';
 import { detectLocalRuntime } from '../adapters/local/index.ts';
 import { LocalSnapshotStore } from '../adapters/local/snapshots/index.ts';
@@ -25,7 +33,13 @@ import { createApiApp } from '../api/app.ts';
 import type { ApiApp, ApiDependencies } from '../api/context.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
-import { startTimer } from './snapshot-timer.ts';
+import { startLocalSchedules } from './schedules.ts';
+
+export interface PlatformOptions {
+  tenantOf?: ApiDependencies['tenantOf'];
+  /** Tests move time by hand; the platform reads it only from here. */
+  clock?: Clock;
+}
 
 /** The tenant that owns a platform running on one machine. */
 export const LOCAL_TENANT = 'local';
@@ -37,8 +51,10 @@ export interface LocalPlatform {
   logger: Logger;
   recovery: RecoveryReport;
   dynamodbEndpoint: string;
-  /** Runs the automatic snapshot schedule once, now. */
-  snapshotTick(): Promise<void>;
+  /** Runs the automatic snapshot schedule once, now, and waits for it. */
+  snapshotTick(): Promise<TickReport>;
+  /** Runs the idle check once, now, and waits for the stops it asks. */
+  idleCheck(): Promise<IdleCheckReport>;
   close(): Promise<void>;
 }
 
@@ -54,7 +70,7 @@ export const ids = { sandboxId: hexId('sbx'), snapshotId: hexId('snap') };
  */
 export async function startLocalPlatform(
   config: Omit<LocalConfig, 'port' | 'host'>,
-  options: { tenantOf?: ApiDependencies['tenantOf'] } = {},
+  options: PlatformOptions = {},
 ): Promise<LocalPlatform> {
   const logger = new Logger({
     serviceName: 'auteryn',
@@ -69,6 +85,11 @@ export async function startLocalPlatform(
   const events = new DynamoDBEventStore(database.client, tables.events);
   const views = new DynamoDBSandboxViews(database.client, tables.sandboxes);
   const names = new DynamoDBNameRegistry(database.client, tables.names);
+  const activity = new DynamoDBActivityStore(database.client, tables.activity);
+  const schedulerState = new DynamoDBSchedulerState(
+    database.client,
+    tables.schedules,
+  );
   const runtime = await detectLocalRuntime({
     dataDir: config.dataDir,
     logger,
@@ -80,13 +101,14 @@ export async function startLocalPlatform(
   });
 
   const projector = new SandboxProjector(events, views);
-  const clock = { now: () => new Date() };
+  const clock = options.clock ?? { now: () => new Date() };
   const handler = new SandboxCommandHandler(events, views, projector, clock);
   const lifecycle = new SandboxLifecycle({
     handler,
     runtime,
     snapshots: store,
     names,
+    activity,
     ids,
     clock,
     log: logger,
@@ -113,23 +135,39 @@ export async function startLocalPlatform(
   );
   const app = createApiApp({
     sandboxes,
-    workspace: new SandboxWorkspace(sandboxes, runtime),
+    workspace: new SandboxWorkspace(sandboxes, runtime, activity, clock),
     snapshots: new SnapshotService(sandboxes, store, ids),
+    metrics: new MetricsService({
+      sandboxes,
+      runtime,
+      activity,
+      clock,
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+      prices: config.prices,
+    }),
     logger,
     maxUploadBytes: config.maxUploadBytes,
     tenantOf: options.tenantOf ?? (() => LOCAL_TENANT),
   });
 
-  const tick = async () => {
-    await snapshotTick(views, lifecycle);
-    await lifecycle.drain();
-  };
-  const timer = startTimer(
-    'snapshots',
-    config.snapshotIntervalMs,
-    tick,
-    logger,
-  );
+  const schedules = startLocalSchedules({
+    views,
+    store,
+    lifecycle,
+    idle: new IdleCheck({
+      views,
+      runtime,
+      activity,
+      handler,
+      clock,
+      log: logger,
+    }),
+    state: schedulerState,
+    clock,
+    log: logger,
+    snapshotIntervalMs: config.snapshotIntervalMs,
+    idleCheckIntervalMs: config.idleCheckIntervalMs,
+  });
 
   return {
     app,
@@ -138,9 +176,10 @@ export async function startLocalPlatform(
     logger,
     recovery,
     dynamodbEndpoint: database.endpoint,
-    snapshotTick: tick,
+    snapshotTick: schedules.snapshotTick,
+    idleCheck: schedules.idleCheck,
     close: async () => {
-      timer.stop();
+      schedules.stop();
       await lifecycle.drain();
       await runtime.close();
       await database.close();

@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { LocalConfig } from './config.ts';
-import { type LocalPlatform, startLocalPlatform } from './platform.ts';
+import {
+  type LocalPlatform,
+  type PlatformOptions,
+  startLocalPlatform,
+} from './platform.ts';
 
 export interface RunningServer {
   platform: LocalPlatform;
@@ -10,8 +14,11 @@ export interface RunningServer {
 }
 
 /** The local platform behind a Node HTTP server on `host:port`. */
-export async function startServer(config: LocalConfig): Promise<RunningServer> {
-  const platform = await startLocalPlatform(config);
+export async function startServer(
+  config: LocalConfig,
+  options: PlatformOptions = {},
+): Promise<RunningServer> {
+  const platform = await startLocalPlatform(config, options);
 
   const server = serve({
     fetch: platform.app.fetch,

@@ -6,6 +6,7 @@ import {
   createLambdaHandler,
   tenantFromIamCaller,
 } from '../../functions/api/lambda.ts';
+import { localConfig } from '../../functions/local/config.ts';
 import {
   type LocalPlatform,
   startLocalPlatform,
@@ -25,12 +26,13 @@ describe('the API as a Lambda behind API Gateway HTTP API (v2)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'auteryn-lambda-'));
     platform = await startLocalPlatform(
-      {
+      localConfig({
         dataDir,
         maxUploadBytes: 1024 * 1024,
         snapshotIntervalMs: 3_600_000,
+        idleCheckIntervalMs: 3_600_000,
         logLevel: 'SILENT',
-      },
+      }),
       { tenantOf: ({ env }) => tenantFromIamCaller(env) },
     );
     handler = createLambdaHandler(platform.app);

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { AuterynClient } from '../../functions/client/client.ts';
+import { ManualClock } from '../support/clock.ts';
 import { call, usePlatform } from '../support/platform.ts';
 
 const json = (url: string, method = 'GET', body?: unknown) =>
   call(url, method, body);
 
+/** The test platform's snapshot interval (see support/platform.ts). */
+const INTERVAL_MS = 3_600_000;
+
 describe('snapshots over HTTP', () => {
-  const platform = usePlatform();
+  const clock = new ManualClock();
+  const platform = usePlatform({}, { clock });
   const client = () => new AuterynClient({ baseUrl: platform.url });
   const api = (path: string) => `${platform.url}/v1${path}`;
   const run = (id: string, command: string) => client().exec(id, { command });
@@ -20,7 +25,7 @@ describe('snapshots over HTTP', () => {
       createdAt: string;
     }[];
 
-  it('snapshots a running sandbox on schedule only when it changed', async () => {
+  it('snapshots a changed running sandbox once a slot, an unchanged one never', async () => {
     const { id } = await client().createSandbox({ name: 'ticking' });
 
     await platform.snapshotTick();
@@ -29,12 +34,23 @@ describe('snapshots over HTTP', () => {
       ['auto', 'completed'],
     ]);
 
+    clock.advance(INTERVAL_MS);
     await platform.snapshotTick();
     expect(await snapshotsOf(id)).toHaveLength(1);
 
     await run(id, 'echo more > /home/agent/data/more');
     await platform.snapshotTick();
+    expect(await snapshotsOf(id)).toHaveLength(2);
+
+    // Changed again within the same slot: it waits for the next one.
+    await run(id, 'echo again > /home/agent/data/again');
+    await platform.snapshotTick();
+    expect(await snapshotsOf(id)).toHaveLength(2);
+
+    clock.advance(INTERVAL_MS);
+    await platform.snapshotTick();
     expect((await snapshotsOf(id)).map((s) => s.kind)).toEqual([
+      'auto',
       'auto',
       'auto',
     ]);

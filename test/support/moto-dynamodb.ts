@@ -39,7 +39,33 @@ export function useMotoDynamoDB(): DynamoDBContext {
 export const dynamoDBBackends: {
   name: string;
   use: () => DynamoDBContext;
+  /**
+   * Whether two conditional writes sent at once are checked one after
+   * the other, as DynamoDB guarantees. moto_server's threaded server
+   * checks them side by side (seen here: both claims of a name won), so
+   * on moto the racing cases send their writes one after another.
+   */
+  atomicWrites: boolean;
 }[] = [
-  { name: 'dynalite', use: useDynalite },
-  { name: 'moto_server', use: useMotoDynamoDB },
+  { name: 'dynalite', use: useDynalite, atomicWrites: true },
+  { name: 'moto_server', use: useMotoDynamoDB, atomicWrites: false },
 ];
+
+/** Runs the calls at once where the backend is atomic, else in turn. */
+export async function race<T>(
+  atomicWrites: boolean,
+  calls: (() => Promise<T>)[],
+): Promise<PromiseSettledResult<T>[]> {
+  if (atomicWrites) return Promise.allSettled(calls.map((call) => call()));
+
+  const settled: PromiseSettledResult<T>[] = [];
+  for (const call of calls) {
+    settled.push(
+      await call().then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      ),
+    );
+  }
+  return settled;
+}

@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import type { SandboxUsage } from '../../domain/ports/sandbox-runtime.ts';
+import type { IdleCheckReport } from '../../domain/services/idle-check.ts';
 import { AuterynClient } from '../../functions/client/index.ts';
-import type { LocalConfig } from '../../functions/local/config.ts';
+import { type LocalConfig, localConfig } from '../../functions/local/config.ts';
+import type { PlatformOptions } from '../../functions/local/platform.ts';
 import {
   type RunningServer,
   startServer,
@@ -26,18 +29,22 @@ export interface TestPlatform {
  */
 export async function startTestPlatform(
   overrides: Partial<LocalConfig> = {},
+  options: PlatformOptions = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'auteryn-test-'));
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    maxUploadBytes: TEST_MAX_UPLOAD_BYTES,
-    // Tests run the schedule themselves, through snapshotTick.
-    snapshotIntervalMs: 3_600_000,
-    logLevel: 'SILENT',
-    ...overrides,
-  });
+  const server = await startServer(
+    localConfig({
+      port: 0,
+      dataDir,
+      maxUploadBytes: TEST_MAX_UPLOAD_BYTES,
+      // Tests run the schedules themselves, through snapshotTick etc.
+      snapshotIntervalMs: 3_600_000,
+      idleCheckIntervalMs: 3_600_000,
+      logLevel: 'SILENT',
+      ...overrides,
+    }),
+    options,
+  );
 
   return {
     url: server.url,
@@ -60,22 +67,35 @@ export interface PlatformUnderTest {
   url: string;
   dataDir: string;
   /** Runs the automatic snapshot schedule once and waits for it. */
-  snapshotTick(): Promise<void>;
+  snapshotTick(): Promise<unknown>;
+  /** Runs the idle check once and waits for the stops it asked. */
+  idleCheck(): Promise<IdleCheckReport>;
+  /** What the runtime measures of a sandbox (CPU time and so on). */
+  usage(sandboxId: string): Promise<SandboxUsage>;
 }
 
 /** startTestPlatform for the whole suite, through vitest's hooks. */
 export function usePlatform(
   overrides: Partial<LocalConfig> = {},
+  options: PlatformOptions = {},
 ): PlatformUnderTest {
   let running: TestPlatform | undefined;
   const platform = {} as PlatformUnderTest;
 
   beforeAll(async () => {
-    running = await startTestPlatform(overrides);
+    running = await startTestPlatform(overrides, options);
     platform.url = running.url;
     platform.dataDir = running.dataDir;
     platform.snapshotTick = () =>
       running?.server.platform.snapshotTick() ?? Promise.resolve();
+    platform.usage = async (sandboxId) => {
+      if (!running) throw new Error('the platform is not running');
+      return running.server.platform.runtime.usage(sandboxId);
+    };
+    platform.idleCheck = async () => {
+      if (!running) throw new Error('the platform is not running');
+      return running.server.platform.idleCheck();
+    };
   });
   afterAll(async () => {
     await running?.close();

@@ -12,7 +12,12 @@ import type {
   SandboxViews,
 } from '../../../domain/ports/sandbox-views.ts';
 import type { Sandbox } from '../../../domain/sandbox/state.ts';
-import { BY_TENANT_INDEX } from './tables.ts';
+import {
+  isActive,
+  type SandboxSummary,
+  summarize,
+} from '../../../domain/sandbox/summary.ts';
+import { ACTIVE_INDEX, ACTIVE_SHARDS, BY_TENANT_INDEX } from './tables.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -79,6 +84,27 @@ export class DynamoDBSandboxViews implements SandboxViews {
     } while (startKey);
   }
 
+  async *active(): AsyncIterable<SandboxSummary> {
+    for (let shard = 0; shard < ACTIVE_SHARDS; shard++) {
+      let startKey: Item | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: ACTIVE_INDEX,
+            KeyConditionExpression: 'activeShard = :s',
+            ExpressionAttributeValues: { ':s': { S: shardName(shard) } },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          yield JSON.parse(item.summary?.S ?? '{}') as SandboxSummary;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
   async save(view: SandboxView, previousRevision: number): Promise<boolean> {
     const { sandbox, revision } = view;
     const guard =
@@ -96,6 +122,7 @@ export class DynamoDBSandboxViews implements SandboxViews {
             createdAt: { S: `${sandbox.createdAt}#${sandbox.id}` },
             revision: { N: String(revision) },
             body: { S: JSON.stringify(sandbox) },
+            ...activeAttributes(sandbox),
           },
           ConditionExpression: guard,
           ExpressionAttributeValues:
@@ -110,4 +137,24 @@ export class DynamoDBSandboxViews implements SandboxViews {
       throw error;
     }
   }
+}
+
+const shardName = (shard: number) => `active-${shard}`;
+
+/** Only sandboxes that hold resources carry the sparse index's key. */
+function activeAttributes(sandbox: Sandbox): Item {
+  if (!isActive(sandbox.status)) return {};
+  return {
+    activeShard: { S: shardName(shardOf(sandbox.id)) },
+    summary: { S: JSON.stringify(summarize(sandbox)) },
+  };
+}
+
+/** A stable spread of ids over the shards (FNV-1a). */
+function shardOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash % ACTIVE_SHARDS;
 }

@@ -27,6 +27,15 @@ export const tableNames = (prefix: string): TableNames => ({
 export const BY_TENANT_INDEX = 'byTenant';
 
 /**
+ * Sparse GSI of the sandboxes that hold resources, with only their
+ * summary: what the snapshot tick and the idle check read, so they never
+ * scan every full history. Its key is spread over a few shards so that
+ * no single index partition takes every write of a large fleet.
+ */
+export const ACTIVE_INDEX = 'byActivity';
+export const ACTIVE_SHARDS = 8;
+
+/**
  * Key schemas of every table. The CDK stack declares the same keys; the
  * local platform creates the tables from here on first start.
  */
@@ -52,6 +61,7 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
         { AttributeName: 'sandboxId', AttributeType: 'S' },
         { AttributeName: 'tenantId', AttributeType: 'S' },
         { AttributeName: 'createdAt', AttributeType: 'S' },
+        { AttributeName: 'activeShard', AttributeType: 'S' },
       ],
       GlobalSecondaryIndexes: [
         {
@@ -61,6 +71,17 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: ACTIVE_INDEX,
+          KeySchema: [
+            { AttributeName: 'activeShard', KeyType: 'HASH' },
+            { AttributeName: 'sandboxId', KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['summary'],
+          },
         },
       ],
       ...onDemand,

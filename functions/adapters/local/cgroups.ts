@@ -8,7 +8,8 @@ const CPU_PERIOD_MICROS = 100_000;
 /** Generous for builds, yet stops a fork bomb. */
 export const SANDBOX_PIDS_MAX = 4096;
 
-export type Controller = 'cpu' | 'memory' | 'pids' | 'freezer';
+/** cpuacct is v1's CPU time counter; v2 counts in the cpu controller. */
+export type Controller = 'cpu' | 'cpuacct' | 'memory' | 'pids' | 'freezer';
 type LimitFiles = (resources: SandboxResources) => [string, string][];
 
 /** How one cgroup version names its directories and limit files. */
@@ -21,6 +22,17 @@ export interface CgroupLayout {
   /** File and values that freeze and thaw a cgroup. */
   freeze: { file: string; frozen: string; thawed: string };
   frozen: (dir: string) => Promise<boolean>;
+  /** Where the CPU time and memory counters are, per controller. */
+  counters: {
+    cpu: { controller: Controller; file: string; secondsPer: number };
+    memory: { controller: Controller; file: string };
+  };
+}
+
+/** Reads `usage_usec` from a v2 cpu.stat, or a v1 counter file as is. */
+export function readCounter(text: string): number {
+  const usage = /^usage_usec (\d+)$/m.exec(text);
+  return Number(usage ? usage[1] : text.trim());
 }
 
 const V1_LIMITS: CgroupLayout['limits'] = {
@@ -76,12 +88,17 @@ function detectV2(): CgroupLayout | undefined {
     freeze: { file: 'cgroup.freeze', frozen: '1', thawed: '0' },
     frozen: async (dir) =>
       (await readFile(join(dir, 'cgroup.events'), 'utf8')).includes('frozen 1'),
+    counters: {
+      cpu: { controller: 'cpu', file: 'cpu.stat', secondsPer: 1e-6 },
+      memory: { controller: 'memory', file: 'memory.current' },
+    },
   };
 }
 
 function detectV1(): CgroupLayout | undefined {
   const parents: Partial<Record<Controller, string>> = {};
-  for (const controller of ['cpu', 'memory', 'pids', 'freezer'] as const) {
+  const wanted = ['cpu', 'cpuacct', 'memory', 'pids', 'freezer'] as const;
+  for (const controller of wanted) {
     const mount = join(CGROUP_ROOT, controller);
     if (!existsSync(join(mount, 'cgroup.procs'))) continue;
 
@@ -105,6 +122,10 @@ function detectV1(): CgroupLayout | undefined {
     freeze: { file: 'freezer.state', frozen: 'FROZEN', thawed: 'THAWED' },
     frozen: async (dir) =>
       (await readFile(join(dir, 'freezer.state'), 'utf8')).trim() === 'FROZEN',
+    counters: {
+      cpu: { controller: 'cpuacct', file: 'cpuacct.usage', secondsPer: 1e-9 },
+      memory: { controller: 'memory', file: 'memory.usage_in_bytes' },
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   ExecResult,
   SandboxRuntime,
   SandboxSpec,
+  SandboxUsage,
 } from '../../../domain/ports/sandbox-runtime.ts';
 import type { Isolation } from '../../../domain/sandbox/isolation.ts';
 import { type CgroupLayout, detectCgroupLayout } from './cgroups.ts';
@@ -13,6 +14,7 @@ import { namespaceIsolation } from './isolation-report.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { assertNoMountsUnder } from './mounts.ts';
 import { NamespaceFiles } from './namespace-files.ts';
+import { diskBytes, NOT_RUNNING } from './process-usage.ts';
 import { RunningSandbox } from './running-sandbox.ts';
 import { SandboxCgroups } from './sandbox-cgroups.ts';
 import { spawnInSandbox } from './sandbox-launcher.ts';
@@ -100,6 +102,20 @@ export class NamespaceRuntime implements SandboxRuntime {
 
   async exec(sandboxId: string, request: ExecRequest): Promise<ExecResult> {
     return this.require(sandboxId).exec(request);
+  }
+
+  async usage(sandboxId: string): Promise<SandboxUsage> {
+    assertSandboxId(sandboxId);
+    const disk = await diskBytes(sandboxDirs(this.dataDir, sandboxId).upper);
+    const sandbox = this.running.get(sandboxId);
+    if (!sandbox) return { ...NOT_RUNNING, diskBytes: disk };
+
+    return {
+      running: true,
+      ...(await sandbox.usage()),
+      diskBytes: disk,
+      execsInFlight: sandbox.execsInFlight,
+    };
   }
 
   /** Freezes every process of the sandbox, e.g. for a consistent copy. */

@@ -10,6 +10,7 @@ import type { Isolation } from '../../../domain/sandbox/isolation.ts';
 import { runCaptured } from './captured-process.ts';
 import type { CgroupLayout } from './cgroups.ts';
 import { namespaceIsolation } from './isolation-report.ts';
+import { namespaceUsage } from './process-usage.ts';
 import { type BootedSandbox, bootSandbox } from './sandbox-boot.ts';
 import { SandboxCgroups } from './sandbox-cgroups.ts';
 import {
@@ -31,6 +32,8 @@ const STOP_GRACE_MS = 5_000;
 /** One sandbox whose PID 1 runs: how to reach it and how to stop it. */
 export class RunningSandbox implements SandboxTarget {
   readonly isolation: Isolation;
+  /** Execs started and not yet ended, which keep a sandbox from idling. */
+  execsInFlight = 0;
 
   private constructor(
     readonly sandboxId: string,
@@ -115,7 +118,31 @@ export class RunningSandbox implements SandboxTarget {
       cwd: request.cwd,
       env,
     });
-    return runCaptured({ ...command, timeoutSeconds: request.timeoutSeconds });
+    this.execsInFlight++;
+    try {
+      return await runCaptured({
+        ...command,
+        timeoutSeconds: request.timeoutSeconds,
+      });
+    } finally {
+      this.execsInFlight--;
+    }
+  }
+
+  /** CPU and memory from its cgroups, or from /proc where none counts. */
+  async usage(): Promise<{ cpuSeconds: number; memoryBytes: number }> {
+    const counted = {
+      cpuSeconds: await this.cgroups?.cpuSeconds(),
+      memoryBytes: await this.cgroups?.memoryBytes(),
+    };
+    if (counted.cpuSeconds !== undefined && counted.memoryBytes !== undefined) {
+      return counted as { cpuSeconds: number; memoryBytes: number };
+    }
+    const scanned = await namespaceUsage(this.initPid);
+    return {
+      cpuSeconds: counted.cpuSeconds ?? scanned.cpuSeconds,
+      memoryBytes: counted.memoryBytes ?? scanned.memoryBytes,
+    };
   }
 
   /** Ends PID 1, politely first; its PID namespace takes the rest. */

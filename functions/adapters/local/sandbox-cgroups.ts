@@ -1,7 +1,7 @@
-import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SandboxResources } from '../../../domain/sandbox/sizes.ts';
-import type { CgroupLayout, Controller } from './cgroups.ts';
+import { type CgroupLayout, type Controller, readCounter } from './cgroups.ts';
 
 // Processes of a stopped sandbox take a moment to leave their cgroup.
 const REMOVE_ATTEMPTS = 40;
@@ -12,10 +12,14 @@ const POLL_MS = 50;
 export class SandboxCgroups {
   private constructor(
     private readonly layout: CgroupLayout,
-    private readonly dirs: string[],
+    private readonly byController: Map<Controller, string>,
     private readonly freezerDir: string | undefined,
     readonly enforced: { cpu: boolean; memory: boolean },
   ) {}
+
+  private get dirs(): string[] {
+    return [...new Set(this.byController.values())];
+  }
 
   get version(): 'v1' | 'v2' {
     return this.layout.version;
@@ -52,7 +56,7 @@ export class SandboxCgroups {
     const works = (c: Controller) => dirs.has(c) && !failed.has(c);
     return new SandboxCgroups(
       layout,
-      [...new Set(dirs.values())],
+      dirs,
       works('freezer') ? dirs.get('freezer') : undefined,
       { cpu: works('cpu'), memory: works('memory') },
     );
@@ -65,6 +69,28 @@ export class SandboxCgroups {
   ): Promise<void> {
     for (const dir of new Set(Object.values(layout.dirs(sandboxId)))) {
       await rmdir(dir).catch(() => undefined);
+    }
+  }
+
+  /** CPU time of every process the cgroup ever held; undefined if none. */
+  async cpuSeconds(): Promise<number | undefined> {
+    const { controller, file, secondsPer } = this.layout.counters.cpu;
+    const value = await this.read(controller, file);
+    return value === undefined ? undefined : value * secondsPer;
+  }
+
+  async memoryBytes(): Promise<number | undefined> {
+    const { controller, file } = this.layout.counters.memory;
+    return this.read(controller, file);
+  }
+
+  private async read(controller: Controller, file: string) {
+    const dir = this.byController.get(controller);
+    if (!dir) return undefined;
+    try {
+      return readCounter(await readFile(join(dir, file), 'utf8'));
+    } catch {
+      return undefined;
     }
   }
 

@@ -7,10 +7,12 @@ import type {
   ExecResult,
   SandboxRuntime,
   SandboxSpec,
+  SandboxUsage,
 } from '../../../domain/ports/sandbox-runtime.ts';
 import type { Isolation } from '../../../domain/sandbox/isolation.ts';
 import { killGroup, runCaptured } from './captured-process.ts';
 import { noIsolation } from './isolation-report.ts';
+import { diskBytes, NOT_RUNNING, processGroupUsage } from './process-usage.ts';
 import {
   AGENT_FOLDERS,
   AGENT_HOME,
@@ -49,6 +51,7 @@ export class UnisolatedRuntime implements SandboxRuntime {
   private readonly log: Log;
   /** Process groups each running sandbox started, killed on stop. */
   private readonly running = new Map<string, Set<number>>();
+  private readonly execsInFlight = new Map<string, number>();
 
   constructor(options: UnisolatedRuntimeOptions) {
     this.dataDir = prepareDataDir(options.dataDir);
@@ -108,14 +111,38 @@ export class UnisolatedRuntime implements SandboxRuntime {
     if (!isDir) throw new ValidationError(`cwd ${request.cwd} does not exist`);
 
     const home = this.hostPath(sandboxId, AGENT_HOME);
-    return runCaptured({
-      command: '/bin/bash',
-      args: ['-c', request.command],
-      cwd,
-      env: { ...sandboxEnv(sandboxId), HOME: home, ...request.env },
-      timeoutSeconds: request.timeoutSeconds,
-      onSpawn: (pid) => groups.add(pid),
-    });
+    this.countExec(sandboxId, +1);
+    try {
+      return await runCaptured({
+        command: '/bin/bash',
+        args: ['-c', request.command],
+        cwd,
+        env: { ...sandboxEnv(sandboxId), HOME: home, ...request.env },
+        timeoutSeconds: request.timeoutSeconds,
+        onSpawn: (pid) => groups.add(pid),
+      });
+    } finally {
+      this.countExec(sandboxId, -1);
+    }
+  }
+
+  async usage(sandboxId: string): Promise<SandboxUsage> {
+    assertSandboxId(sandboxId);
+    const disk = await diskBytes(this.rootDir(sandboxId));
+    const groups = this.running.get(sandboxId);
+    if (!groups) return { ...NOT_RUNNING, diskBytes: disk };
+
+    return {
+      running: true,
+      ...(await processGroupUsage(groups)),
+      diskBytes: disk,
+      execsInFlight: this.execsInFlight.get(sandboxId) ?? 0,
+    };
+  }
+
+  private countExec(sandboxId: string, change: number): void {
+    const count = (this.execsInFlight.get(sandboxId) ?? 0) + change;
+    this.execsInFlight.set(sandboxId, Math.max(0, count));
   }
 
   async close(): Promise<void> {

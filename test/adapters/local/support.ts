@@ -20,7 +20,13 @@ export const sandboxId = (prefix = 'sbx') =>
 export const specOf = (
   id: string,
   size: SandboxSize = 'small',
-): SandboxSpec => ({ id, image: 'host', resources: SANDBOX_SIZES[size] });
+): SandboxSpec => ({
+  id,
+  tenantId: 'local',
+  image: 'host',
+  resources: SANDBOX_SIZES[size],
+  bootSnapshot: null,
+});
 
 export const bodyOf = (content: string | Uint8Array) =>
   new Blob([content]).stream() as ReadableStream<Uint8Array>;
