@@ -41,7 +41,10 @@ export function sandboxBlock(sandbox: Sandbox): string {
     ],
     [
       'auto-shutdown',
-      sandbox.autoShutdown ? `after ${sandbox.shutdownAfter} idle` : 'off',
+      sandbox.autoShutdown
+        ? `after ${sandbox.shutdownAfter} idle ` +
+          `(busy above ${sandbox.idleCpuPercent}% cpu)`
+        : 'off',
     ],
     ['image', sandbox.image],
     ['isolation', isolationLine(sandbox)],

@@ -3,6 +3,7 @@ import { DEFAULT_URL } from './context.ts';
 import { registerEventsCommand } from './events.ts';
 import { registerExecCommand } from './exec.ts';
 import { registerFileCommands } from './files.ts';
+import { registerMetricsCommands } from './metrics.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerSandboxCommands } from './sandboxes.ts';
 import { registerSnapshotCommands } from './snapshots.ts';
@@ -31,5 +32,6 @@ export function buildProgram(): Command {
   registerEventsCommand(program);
   registerSnapshotCommands(program);
   registerRestoreCommand(program);
+  registerMetricsCommands(program);
   return program;
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type {
   AuterynClient,
   Sandbox,
@@ -13,6 +13,7 @@ interface SettingsOptions {
   size?: string;
   autoShutdown?: boolean;
   shutdownAfter?: string;
+  idleCpuPercent?: number;
 }
 
 interface CreateOptions extends SettingsOptions {
@@ -89,7 +90,7 @@ export function registerSandboxCommands(program: Command): void {
       if (Object.keys(patch).length === 0) {
         command.error(
           'error: name at least one of --size, --[no-]auto-shutdown, ' +
-            '--shutdown-after',
+            '--shutdown-after, --idle-cpu-percent',
         );
       }
       const sandbox = await context.client.updateSandbox(id, patch);
@@ -155,7 +156,21 @@ function withSettings(command: Command): Command {
     .option('--size <size>', 'small, medium or large')
     .option('--auto-shutdown', 'stop the sandbox when it sits idle')
     .option('--no-auto-shutdown', 'keep the sandbox running when idle')
-    .option('--shutdown-after <duration>', 'idle time before it stops: 30m');
+    .option('--shutdown-after <duration>', 'idle time before it stops: 30m')
+    .option(
+      '--idle-cpu-percent <percent>',
+      'CPU use (% of one CPU) above which it counts as busy, not idle',
+      parseNumber,
+    );
+}
+
+/** Leaves the range check to the platform; only the form is checked. */
+function parseNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value)) {
+    throw new InvalidArgumentError('a number, like 5 or 2.5');
+  }
+  return value;
 }
 
 /**
@@ -163,10 +178,13 @@ function withSettings(command: Command): Command {
  * and validates values, so its field problems reach the user unchanged.
  */
 function settingsOf(options: SettingsOptions): UpdateSandboxRequest {
-  const { size, autoShutdown, shutdownAfter } = options;
-  const given = Object.entries({ size, autoShutdown, shutdownAfter }).filter(
-    ([, value]) => value !== undefined,
-  );
+  const { size, autoShutdown, shutdownAfter, idleCpuPercent } = options;
+  const given = Object.entries({
+    size,
+    autoShutdown,
+    shutdownAfter,
+    idleCpuPercent,
+  }).filter(([, value]) => value !== undefined);
   // The size is the user's text: the platform, not a cast, checks it.
   return Object.fromEntries(given) as { size?: SandboxSize };
 }
