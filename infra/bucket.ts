@@ -37,17 +37,12 @@ export class ExportBucket extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // No objectOwnership: it follows the app's feature flag for how S3
+      // may deliver logs (bucket policy, or the log-delivery ACL).
       lifecycleRules: [{ expiration: EXPIRE_ACCESS_LOGS_AFTER }],
       removalPolicy,
     });
-    acknowledge(
-      this.accessLogs,
-      'AwsSolutions-S1',
-      'this is the access-log bucket itself; logging it would log the logs',
-    );
-
-    this.bucket = new s3.Bucket(this, 'Exports', {
+    this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,

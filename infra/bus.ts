@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { grantKey } from './encryption.ts';
+import { acknowledge } from './nag.ts';
 import type { PlatformConfig } from './platform-config.ts';
 import { encryptedQueue } from './queues.ts';
 
@@ -26,11 +27,18 @@ export class PlatformBus extends Construct {
     const { key, config } = props;
     this.key = key;
 
+    const undeliverable = encryptedQueue(this, 'Undeliverable', key);
+    acknowledge(
+      undeliverable,
+      'AwsSolutions-SQS3',
+      'this queue is the bus dead-letter queue: events EventBridge could ' +
+        'not encrypt or decrypt wait here 14 days to be redriven',
+    );
     this.bus = new events.EventBus(this, 'Bus', {
       eventBusName: config.eventBusName,
       description: 'Auteryn domain events, published from the event store',
       kmsKey: key,
-      deadLetterQueue: encryptedQueue(this, 'Undeliverable', key),
+      deadLetterQueue: undeliverable,
     });
 
     this.bus.archive('Archive', {

@@ -5,7 +5,6 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { grantKey } from './encryption.ts';
-import { acknowledge } from './nag.ts';
 
 // The longest SQS keeps a message (SQS developer guide, quotas).
 const MAX_RETENTION = Duration.days(14);
@@ -25,12 +24,6 @@ export function encryptedQueue(
     enforceSSL: true,
     retentionPeriod: MAX_RETENTION,
   });
-  acknowledge(
-    queue,
-    'AwsSolutions-SQS3',
-    'this queue is itself a dead-letter destination: its messages are ' +
-      'kept 14 days for inspection and redriven by hand',
-  );
   return queue;
 }
 

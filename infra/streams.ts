@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledge } from './nag.ts';
 import { EncryptedQueueDestination } from './queues.ts';
 
 // Retries of a failing batch before it goes to the failure queue; with
@@ -24,6 +25,12 @@ export function consumeEvents(
   failures: sqs.IQueue,
   key: kms.IKey,
 ): void {
+  acknowledge(
+    failures,
+    'AwsSolutions-SQS3',
+    'this queue is the on-failure destination of an events stream ' +
+      'mapping: batches that exhausted their retries wait here 14 days',
+  );
   fn.addEventSource(
     new DynamoEventSource(table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
