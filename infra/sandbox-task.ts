@@ -33,8 +33,10 @@ const SANDBOX_MOUNT = '/sandbox';
  * What one sandbox is on ECS: a task definition with one container, the
  * sandbox agent, and a managed EBS volume configured at launch (from the
  * sandbox's last snapshot). The task role holds no permission at all;
- * the execution role pulls the image, writes logs and reads the agent's
- * signing key; the infrastructure role lets ECS create the volume.
+ * the execution role pulls the image and writes logs; the
+ * infrastructure role lets ECS create the volume. The agents' signing
+ * key is kept here for the functions that call agents, never given to
+ * a task.
  */
 export class SandboxTask extends Construct {
   readonly taskDefinition: ecs.TaskDefinition;
@@ -60,14 +62,15 @@ export class SandboxTask extends Construct {
     acknowledge(
       this.agentSecret,
       'AwsSolutions-SMG4',
-      'running agents read the key at start; rotating it means restarting ' +
-        'every sandbox, so it is rotated by the runbook in docs/deploy.md',
+      'every running sandbox holds a token derived from this key; rotating ' +
+        'it means restarting them all, so it is rotated by the runbook in ' +
+        'docs/deploy.md',
     );
 
     this.taskRole = this.ecsTasksRole('TaskRole', 'nothing: the sandbox');
     this.executionRole = this.ecsTasksRole(
       'ExecutionRole',
-      'pull the sandbox image, write its logs, read the agent key',
+      'pull the sandbox image, write its logs',
     );
     acknowledge(
       this.executionRole,
@@ -104,9 +107,9 @@ export class SandboxTask extends Construct {
       essential: true,
       portMappings: [{ containerPort: AGENT_PORT }],
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'sandbox', logGroup }),
-      secrets: {
-        AGENT_SIGNING_KEY: ecs.Secret.fromSecretsManager(this.agentSecret),
-      },
+      // No secret here: the signing key opens every agent. RunTask hands
+      // each task its own token (AUTERYN_AGENT_TOKEN, derived from the
+      // key and the sandbox id) and AUTERYN_SANDBOX_ID as overrides.
     });
     container.addMountPoints({
       sourceVolume: SANDBOX_VOLUME,

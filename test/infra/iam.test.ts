@@ -167,7 +167,6 @@ describe('IAM', () => {
     expect(readers.sort()).toEqual([
       'AuterynFunctionsApiServiceRoleDefaultPolicy',
       'AuterynFunctionsLifecycleServiceRoleDefaultPolicy',
-      'AuterynSandboxTaskExecutionRoleDefaultPolicy',
     ]);
   });
 

@@ -119,24 +119,21 @@ describe('sandbox task definition', () => {
     }
   });
 
-  it('logs to an encrypted group and gets the agent key as a secret', () => {
+  it('logs to an encrypted group', () => {
     const [container] = task.ContainerDefinitions as {
       LogConfiguration: { Options: { 'awslogs-group': { Ref: string } } };
-      Secrets: { Name: string; ValueFrom: { Ref: string } }[];
-      Environment?: unknown;
     }[];
     const group = container?.LogConfiguration.Options['awslogs-group'].Ref;
 
     expect(
       resourceNamed(template, 'AWS::Logs::LogGroup', group ?? '').properties,
     ).toMatchObject({ KmsKeyId: keyArn });
-    expect(container?.Secrets).toEqual([
-      {
-        Name: 'AGENT_SIGNING_KEY',
-        ValueFrom: { Ref: expect.stringMatching(/AgentKey/) },
-      },
-    ]);
-    expect(container?.Environment).toBeUndefined();
+  });
+
+  it('never hands a sandbox the signing key that opens every agent', () => {
+    const [container] = task.ContainerDefinitions;
+    expect(container).not.toHaveProperty('Secrets');
+    expect(container).not.toHaveProperty('Environment');
   });
 
   it('generates the agent key in Secrets Manager, on the platform key', () => {
