@@ -16,6 +16,8 @@ const BENCHES: Record<
     (await import('./long-streams.ts')).benchLongStreams(scale, progress),
   snapshots: async (scale, progress) =>
     (await import('./snapshots.ts')).benchSnapshots(scale, progress),
+  fleet: async (scale, progress) =>
+    (await import('./fleet.ts')).benchFleet(scale, progress),
 };
 
 async function main(): Promise<void> {

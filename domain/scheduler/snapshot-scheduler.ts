@@ -239,11 +239,22 @@ export class SnapshotScheduler {
   }
 }
 
-/** Never-snapshotted first, then the oldest newest-snapshot. */
+/**
+ * Never-snapshotted first, then by the newest snapshot taken or under
+ * way. A snapshot still in flight counts: ordering by completed ones
+ * alone would put a sandbox served late in one slot first in the next
+ * and one served early last, stretching the latter's gap to two slots.
+ */
 function longestUnprotectedFirst(a: SandboxSummary, b: SandboxSummary) {
-  const byAge = (a.lastSnapshotAt ?? '').localeCompare(b.lastSnapshotAt ?? '');
+  const byAge = protectedSince(a).localeCompare(protectedSince(b));
   return byAge !== 0 ? byAge : a.id.localeCompare(b.id);
 }
+
+const protectedSince = (sandbox: SandboxSummary) => {
+  const completed = sandbox.lastSnapshotAt ?? '';
+  const issued = sandbox.lastAutoIssuedAt ?? '';
+  return completed > issued ? completed : issued;
+};
 
 const emptyReport = (slot: Date): TickReport => ({
   slot: slot.toISOString(),
