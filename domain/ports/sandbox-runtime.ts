@@ -13,6 +13,8 @@ export interface SandboxSpec {
    * runtime keeps its disk and ignores it.
    */
   bootSnapshot: { snapshotId: string; providerId: string | null } | null;
+  /** The same for every retry of one start, different for the next. */
+  startToken: number;
 }
 
 /** What a sandbox uses right now; zeros where it is not running. */

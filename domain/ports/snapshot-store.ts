@@ -1,3 +1,4 @@
+import type { SnapshotKind } from '../snapshots/snapshot.ts';
 import type { FileEntry } from './sandbox-runtime.ts';
 
 /** What a completed snapshot holds and what it cost. */
@@ -23,6 +24,12 @@ export interface StartedSnapshot {
 export const isStartedSnapshot = (
   outcome: SnapshotStats | StartedSnapshot,
 ): outcome is StartedSnapshot => 'started' in outcome;
+
+/** What a provider may tag a snapshot with (EBS tags). */
+export interface SnapshotLabels {
+  tenantId: string;
+  kind: SnapshotKind;
+}
 
 export interface SnapshotDiff {
   added: string[];
@@ -55,6 +62,7 @@ export interface SnapshotStore {
   capture(
     sandboxId: string,
     snapshotId: string,
+    labels?: SnapshotLabels,
   ): Promise<SnapshotStats | StartedSnapshot>;
 
   /** Whether the sandbox changed since the snapshot (none: since ever). */

@@ -250,11 +250,10 @@ function longestUnprotectedFirst(a: SandboxSummary, b: SandboxSummary) {
   return byAge !== 0 ? byAge : a.id.localeCompare(b.id);
 }
 
-const protectedSince = (sandbox: SandboxSummary) => {
-  const completed = sandbox.lastSnapshotAt ?? '';
-  const issued = sandbox.lastAutoIssuedAt ?? '';
-  return completed > issued ? completed : issued;
-};
+// ISO-8601 times in UTC sort as strings.
+const protectedSince = (sandbox: SandboxSummary) =>
+  [sandbox.lastSnapshotAt ?? '', sandbox.lastAutoIssuedAt ?? ''].sort()[1] ??
+  '';
 
 const emptyReport = (slot: Date): TickReport => ({
   slot: slot.toISOString(),

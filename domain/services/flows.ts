@@ -1,3 +1,4 @@
+import type { SandboxSpec } from '../ports/sandbox-runtime.ts';
 import { SANDBOX_SIZES } from '../sandbox/sizes.ts';
 import type { Sandbox } from '../sandbox/state.ts';
 import type { LifecycleParts } from './lifecycle-parts.ts';
@@ -151,7 +152,7 @@ export class SandboxFlows {
 }
 
 /** What the runtime needs to boot the sandbox as its log describes it. */
-export function specOf(sandbox: Sandbox) {
+export function specOf(sandbox: Sandbox): SandboxSpec {
   const boot = sandbox.snapshots.find((s) => s.id === sandbox.bootSnapshotId);
   return {
     id: sandbox.id,
@@ -161,5 +162,7 @@ export function specOf(sandbox: Sandbox) {
     bootSnapshot: boot
       ? { snapshotId: boot.id, providerId: boot.providerId }
       : null,
+    // The same start, retried, carries the same token: no second task.
+    startToken: sandbox.version,
   };
 }

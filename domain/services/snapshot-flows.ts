@@ -1,7 +1,7 @@
 import { ThrottledError } from '../errors.ts';
 import { isStartedSnapshot } from '../ports/snapshot-store.ts';
 import type { Sandbox } from '../sandbox/state.ts';
-import { newestCompleted } from '../snapshots/snapshot.ts';
+import { newestCompleted, type SnapshotKind } from '../snapshots/snapshot.ts';
 import type { LifecycleParts } from './lifecycle-parts.ts';
 
 /** How a capture went: done, handed to a provider that will report, or not. */
@@ -23,9 +23,11 @@ export class SnapshotFlows {
   async capture(sandboxId: string, snapshotId: string): Promise<void> {
     const sandbox = await this.load(sandboxId);
     const snapshot = sandbox?.snapshots.find((s) => s.id === snapshotId);
-    if (snapshot?.status !== 'pending' || snapshot.providerId) return;
+    if (!sandbox || snapshot?.status !== 'pending' || snapshot.providerId) {
+      return;
+    }
 
-    const result = await this.captureNow(sandboxId, snapshotId);
+    const result = await this.captureNow(sandbox, snapshotId);
     if (result === 'completed') await this.prune(sandboxId);
   }
 
@@ -54,7 +56,8 @@ export class SnapshotFlows {
         data: { snapshotId, name: null, kind: 'auto' },
       });
     }
-    const result = await this.captureNow(sandboxId, snapshotId, {
+    const result = await this.captureNow(sandbox, snapshotId, {
+      kind: 'auto',
       throttle: 'rethrow',
     });
     if (result === 'completed') await this.prune(sandboxId);
@@ -71,7 +74,7 @@ export class SnapshotFlows {
     const taken = sandbox.snapshots.find(
       (s) => s.id === sandbox.stopSnapshotId,
     );
-    if (taken) return this.resume(sandbox.id, taken);
+    if (taken) return this.resume(sandbox, taken);
 
     const since = newestCompleted(sandbox.snapshots)?.id;
     const { snapshots, handler, ids } = this.parts;
@@ -82,7 +85,7 @@ export class SnapshotFlows {
       type: 'RequestSnapshot',
       data: { snapshotId, name: null, kind: 'pre-stop' },
     });
-    return this.captureNow(sandbox.id, snapshotId);
+    return this.captureNow(sandbox, snapshotId, { kind: 'pre-stop' });
   }
 
   /** The restore's undo snapshot, taken (or awaited) before it acts. */
@@ -90,7 +93,7 @@ export class SnapshotFlows {
     const undoId = sandbox.pendingRestore?.preRestoreSnapshotId;
     const undo = sandbox.snapshots.find((s) => s.id === undoId);
     if (!undo) return 'failed';
-    return this.resume(sandbox.id, undo);
+    return this.resume(sandbox, undo);
   }
 
   async prune(sandboxId: string): Promise<void> {
@@ -124,7 +127,7 @@ export class SnapshotFlows {
 
     for (const snapshot of pending) {
       if (onDisk.has(snapshot.id)) {
-        await this.captureNow(sandbox.id, snapshot.id);
+        await this.captureNow(sandbox, snapshot.id);
         continue;
       }
       await this.parts.handler.execute(sandbox.id, {
@@ -138,24 +141,33 @@ export class SnapshotFlows {
   }
 
   private resume(
-    sandboxId: string,
+    sandbox: Sandbox,
     snapshot: Sandbox['snapshots'][number],
   ): Promise<CaptureResult> | CaptureResult {
     if (snapshot.status === 'completed') return 'completed';
     if (snapshot.status === 'failed') return 'failed';
     if (snapshot.providerId) return 'started';
-    return this.captureNow(sandboxId, snapshot.id);
+    return this.captureNow(sandbox, snapshot.id);
   }
 
   /** Captures and records the outcome in the log. */
   private async captureNow(
-    sandboxId: string,
+    sandbox: Sandbox,
     snapshotId: string,
-    options: { throttle: 'rethrow' | 'fail' } = { throttle: 'fail' },
+    options: { kind?: SnapshotKind; throttle?: 'rethrow' | 'fail' } = {},
   ): Promise<CaptureResult> {
     const { snapshots, handler, log } = this.parts;
+    const sandboxId = sandbox.id;
+    // A request made by this very flow is not in `sandbox` yet: it says.
+    const kind =
+      options.kind ??
+      sandbox.snapshots.find((s) => s.id === snapshotId)?.kind ??
+      'manual';
     try {
-      const outcome = await snapshots.capture(sandboxId, snapshotId);
+      const outcome = await snapshots.capture(sandboxId, snapshotId, {
+        tenantId: sandbox.tenantId,
+        kind,
+      });
       if (isStartedSnapshot(outcome)) {
         await handler.execute(sandboxId, {
           type: 'RecordSnapshotStarted',

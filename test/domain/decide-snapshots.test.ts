@@ -26,6 +26,30 @@ const restore = (snapshot: string, paths: string[] | null = null) =>
   }) as const;
 
 describe('taking snapshots', () => {
+  it('records a provider accepting a snapshot once, then its completion', () => {
+    const requested = snapshotTaken({ id: 'snap-1' }).slice(0, 1);
+    const accepted = {
+      type: 'RecordSnapshotStarted',
+      data: { snapshotId: 'snap-1', providerId: 'snap-0abc' },
+    } as const;
+
+    given(...running, ...requested)
+      .when(accepted)
+      .thenEvents([{ type: 'SnapshotStarted', data: accepted.data }]);
+    given(...running, ...requested, {
+      type: 'SnapshotStarted',
+      data: accepted.data,
+    })
+      .when(accepted)
+      .thenEvents([]);
+  });
+
+  it('asks for no second snapshot under an id already requested', () => {
+    given(...running, ...snapshotTaken({ id: 'snap-auto-20261203t100000z' }))
+      .when(request('snap-auto-20261203t100000z'))
+      .thenEvents([]);
+  });
+
   it('records a request, then its completion', () => {
     given(...running)
       .when(request('snap-1', 'before-migration'))

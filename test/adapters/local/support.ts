@@ -26,6 +26,7 @@ export const specOf = (
   image: 'host',
   resources: SANDBOX_SIZES[size],
   bootSnapshot: null,
+  startToken: 1,
 });
 
 export const bodyOf = (content: string | Uint8Array) =>
