@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 import {
   DEFAULT_IDLE_CPU_PERCENT,
   idleCpuPercentSchema,

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 
 export const sandboxSizeSchema = z.enum(['small', 'medium', 'large']);
 export type SandboxSize = z.infer<typeof sandboxSizeSchema>;

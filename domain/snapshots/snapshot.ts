@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 import { durationSchema } from '../sandbox/duration.ts';
 
 export type SnapshotKind = 'auto' | 'manual' | 'pre-stop' | 'pre-restore';

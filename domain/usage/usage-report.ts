@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import type { SandboxSize } from '../sandbox/sizes.ts';
 import { ledgerAsOf, USAGE_DAYS_KEPT, type UsageLedger } from './ledger.ts';

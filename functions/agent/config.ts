@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 import { assertSandboxId } from '../adapters/local/sandbox-layout.ts';
 import { DEFAULT_AGENT_PORT } from './protocol.ts';
 

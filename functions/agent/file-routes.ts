@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 import { PayloadTooLargeError } from '../../domain/errors.ts';
 import type { SandboxFiles } from '../../domain/ports/sandbox-runtime.ts';
 import { sandboxPathSchema } from '../api/schemas.ts';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused (locales).
+import * as z from 'zod';
 
 /** The agent's HTTP protocol: paths are `/v1/...` under its base URL. */
 export const AGENT_PROTOCOL = 'v1';
