@@ -75,7 +75,8 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
   },
   'snapshot-tick': {
     description: 'Auteryn: snapshots running sandboxes that changed',
-    timeout: Duration.minutes(4),
+    // It paces CreateSnapshot over the slot and stops 15 s before this.
+    timeout: Duration.minutes(5),
     memorySize: 512,
     trigger: 'schedule',
     retryAttempts: 0,
@@ -83,10 +84,11 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
     tables: {
       events: 'write',
       sandboxes: 'read',
-      activity: 'read',
+      activity: 'write',
       schedules: 'write',
     },
-    can: ['snapshots'],
+    // The agents' write counters tell which sandboxes changed.
+    can: ['snapshots', 'describe', 'agent'],
   },
   'idle-check': {
     description: 'Auteryn: stops sandboxes idle past their shutdownAfter',
@@ -95,8 +97,9 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
     trigger: 'schedule',
     retryAttempts: 0,
     reservedConcurrency: 1,
-    tables: { events: 'write', sandboxes: 'read', activity: 'read' },
-    can: [],
+    tables: { events: 'write', sandboxes: 'read', activity: 'write' },
+    // CPU samples come from each sandbox's agent.
+    can: ['agent', 'describe'],
   },
   'stream-projector': {
     description: 'Auteryn: events stream to projections and EventBridge',
@@ -108,7 +111,8 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
   },
   lifecycle: {
     description: 'Auteryn: events stream to runtime side effects',
-    timeout: Duration.minutes(2),
+    // A start waits for RUNNING (up to 5 min) and for the agent.
+    timeout: Duration.minutes(10),
     memorySize: 512,
     trigger: 'stream',
     tables: allWrite,

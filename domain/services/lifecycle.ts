@@ -35,6 +35,9 @@ export class SandboxLifecycle {
   /** Resolves once every job queued for the sandbox has run. */
   settled = (sandboxId: string) => this.jobs.settled(sandboxId);
 
+  /** Resolves once they ran; rejects with the first that failed. */
+  settledOrThrow = (sandboxId: string) => this.jobs.settledOrThrow(sandboxId);
+
   drain = () => this.jobs.drain();
 
   /** Queues a job of the flows for a sandbox, e.g. from a schedule. */

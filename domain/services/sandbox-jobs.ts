@@ -7,6 +7,8 @@
  */
 export class SandboxJobs {
   private readonly tails = new Map<string, Promise<void>>();
+  /** The first failure of each queue since it was last asked about. */
+  private readonly failures = new Map<string, unknown>();
 
   constructor(
     private readonly onError: (key: string, error: unknown) => void,
@@ -15,6 +17,7 @@ export class SandboxJobs {
   enqueue(key: string, job: () => Promise<void>): void {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next = previous.then(job).catch((error: unknown) => {
+      if (!this.failures.has(key)) this.failures.set(key, error);
       this.onError(key, error);
     });
     this.tails.set(key, next);
@@ -38,6 +41,17 @@ export class SandboxJobs {
         return;
       }
     }
+  }
+
+  /**
+   * Like settled, then throws the first failure since the last call: a
+   * stream consumer reports that record so that it is delivered again.
+   */
+  async settledOrThrow(key: string): Promise<void> {
+    await this.settled(key);
+    const failure = this.failures.get(key);
+    this.failures.delete(key);
+    if (failure !== undefined) throw failure;
   }
 
   /** Waits for every queue, e.g. before the platform exits. */

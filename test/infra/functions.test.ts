@@ -109,7 +109,12 @@ describe('Lambda functions', () => {
 
   it('puts only the functions that call agents in the VPC', () => {
     const inVpc = HANDLER_NAMES.filter((name) => handler(name).VpcConfig);
-    expect(inVpc.sort()).toEqual(['api', 'lifecycle']);
+    expect(inVpc.sort()).toEqual([
+      'api',
+      'idle-check',
+      'lifecycle',
+      'snapshot-tick',
+    ]);
   });
 
   it('gives each asynchronous function an encrypted dead-letter queue', () => {

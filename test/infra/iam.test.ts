@@ -166,7 +166,9 @@ describe('IAM', () => {
       .map(({ owner }) => owner.replace(/[0-9A-F]{8}$/, ''));
     expect(readers.sort()).toEqual([
       'AuterynFunctionsApiServiceRoleDefaultPolicy',
+      'AuterynFunctionsIdleCheckServiceRoleDefaultPolicy',
       'AuterynFunctionsLifecycleServiceRoleDefaultPolicy',
+      'AuterynFunctionsSnapshotTickServiceRoleDefaultPolicy',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type MotoServer, startMotoServer } from './moto-server.ts';
 
@@ -32,6 +33,7 @@ export interface MotoContext {
   s3: S3Client;
   dynamodb: DynamoDBClient;
   dynamodbStreams: DynamoDBStreamsClient;
+  secrets: SecretsManagerClient;
   /** An EC2 client of another region (cross-region copies). */
   ec2In(region: string): EC2Client;
   /** Clears every resource (moto only; elsewhere it does nothing). */
@@ -84,6 +86,7 @@ export function useMoto(options: UseMotoOptions = {}): MotoContext {
       s3: make(new S3Client({ ...base(region), ...S3_FOR_EMULATORS })),
       dynamodb: make(new DynamoDBClient(base(region))),
       dynamodbStreams: make(new DynamoDBStreamsClient(base(region))),
+      secrets: make(new SecretsManagerClient(base(region))),
       ec2In: (other: string) => make(new EC2Client(base(other))),
       reset: () => (external ? Promise.resolve() : motoApi(endpoint, 'reset')),
       setTransition: (model: string, transition: MotoTransition) =>

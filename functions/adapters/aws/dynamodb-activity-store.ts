@@ -21,6 +21,14 @@ export const TOUCH_RESOLUTION_MS = 10_000;
 
 type Item = Record<string, AttributeValue>;
 
+/** The agent's write counter when a snapshot was issued. */
+export interface WriteMark {
+  snapshotId: string;
+  bytesWritten: number;
+  /** The agent's start: its counter is comparable within one start. */
+  since: string;
+}
+
 const text = (value: AttributeValue | undefined) => value?.S ?? null;
 
 /** One item per sandbox with its last use, busy moment and CPU sample. */
@@ -78,6 +86,34 @@ export class DynamoDBActivityStore implements ActivityStore {
           ':at': { S: sample.at },
           ':cpu': { N: String(sample.cpuSeconds) },
         },
+      }),
+    );
+  }
+
+  /**
+   * What the sandbox's agent had written to its volume when a snapshot
+   * was issued (AWS only): a later reading tells whether it changed.
+   */
+  async writeMark(sandboxId: string): Promise<WriteMark | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { sandboxId: { S: sandboxId } },
+        ConsistentRead: true,
+        ProjectionExpression: 'writeMark',
+      }),
+    );
+    const mark = Item?.writeMark?.S;
+    return mark ? (JSON.parse(mark) as WriteMark) : undefined;
+  }
+
+  async saveWriteMark(sandboxId: string, mark: WriteMark): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { sandboxId: { S: sandboxId } },
+        UpdateExpression: 'SET writeMark = :mark',
+        ExpressionAttributeValues: { ':mark': { S: JSON.stringify(mark) } },
       }),
     );
   }

@@ -159,17 +159,22 @@ export class EcsTaskRunner {
     return task;
   }
 
-  private async runningFor(input: RunSandboxInput) {
-    const listed = await callAws(`list tasks of ${input.sandboxId}`, () =>
+  /** The sandbox's tasks that ECS means to keep running, newest last. */
+  async runningTasks(sandboxId: string): Promise<string[]> {
+    const listed = await callAws(`list tasks of ${sandboxId}`, () =>
       this.ecs.send(
         new ListTasksCommand({
           cluster: this.config.cluster,
-          startedBy: startedByOf(input.sandboxId),
+          startedBy: startedByOf(sandboxId),
           desiredStatus: 'RUNNING',
         }),
       ),
     );
-    for (const taskArn of listed.taskArns ?? []) {
+    return listed.taskArns ?? [];
+  }
+
+  private async runningFor(input: RunSandboxInput) {
+    for (const taskArn of await this.runningTasks(input.sandboxId)) {
       const task = await this.task(taskArn);
       const start = task.tags?.find((tag) => tag.key === TASK_TAGS.start);
       const sandbox = task.tags?.find((t) => t.key === TASK_TAGS.sandboxId);

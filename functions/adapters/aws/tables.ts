@@ -113,10 +113,25 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
 export async function ensureTables(
   client: DynamoDBClient,
   names: TableNames,
+  options: {
+    /** Give `events` its NEW_IMAGE stream, as on AWS (not on dynalite). */
+    eventsStream?: boolean;
+  } = {},
 ): Promise<void> {
   for (const definition of tableDefinitions(names)) {
+    const withStream =
+      options.eventsStream && definition.TableName === names.events
+        ? {
+            StreamSpecification: {
+              StreamEnabled: true,
+              StreamViewType: 'NEW_IMAGE' as const,
+            },
+          }
+        : {};
     try {
-      await client.send(new CreateTableCommand(definition));
+      await client.send(
+        new CreateTableCommand({ ...definition, ...withStream }),
+      );
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
