@@ -9,7 +9,7 @@ import type { TreeEntry } from './tree.ts';
  * kept, the rest removed. A tree that cannot be read stops the sweep
  * before anything is removed, since its children would look unused.
  * Cache rows naming a removed object go first, so the cache never vouches
- * for content the store no longer holds.
+ * for content or a tree the store no longer holds.
  */
 export async function collectGarbage(
   dirs: StoreDirs,
@@ -25,14 +25,16 @@ export async function collectGarbage(
   };
   for (const record of records) await mark(record.root);
 
-  const cache = await StatCache.load(dirs.statCache);
-  if (cache.retain((hash) => reachable.has(hash)) > 0) {
-    await cache.save(dirs.statCache, dirs.tmp);
-  }
-
   const garbage = (await objects.listAll()).filter(
     (hash) => !reachable.has(hash),
   );
+  // A capture saves the cache unflushed: flush a pruned one before any
+  // object goes, so that no cache a crash brings back names one.
+  const cache = await StatCache.load(dirs.statCache);
+  const kept = cache.retained((hash) => reachable.has(hash));
+  if (garbage.length > 0 || kept.size !== cache.size) {
+    await kept.save(dirs.statCache, dirs.tmp, true);
+  }
   await objects.remove(garbage);
   return garbage.length;
 }

@@ -15,7 +15,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AuterynError } from '../../../../domain/errors.ts';
 import {
-  fsyncPath,
+  isErrorCode,
   mapLimited,
   tempName,
   unlessMissing,
@@ -26,8 +26,8 @@ import { decodeTree, sha256, type TreeEntry } from './tree.ts';
 // Files up to this size are copied through memory, larger ones streamed.
 export const IN_MEMORY_BYTES = 4 * 1024 * 1024;
 
-// Parallel fsyncs let the disk merge flushes; more brings nothing.
-const SYNC_PARALLELISM = 16;
+// Removals at once: enough to keep the disk busy.
+const REMOVE_PARALLELISM = 16;
 
 // Trees are small and immutable; a restore or a view reads them again.
 const TREE_CACHE_SIZE = 4096;
@@ -44,8 +44,8 @@ export const corruptObject = (hash: string, detail: string) =>
 /**
  * File contents and folder trees named by their sha256. Every read checks
  * the content against its name, so a damaged object is refused, never
- * restored. New objects arrive as temp files and become visible by rename
- * only once flushed.
+ * restored. New objects are written under their names unflushed: see
+ * CaptureNote for how a capture keeps that safe.
  */
 export class ObjectStore {
   private readonly trees = new Map<string, TreeEntry[]>();
@@ -56,35 +56,56 @@ export class ObjectStore {
     return objectPath(this.dirs.objects, hash);
   }
 
-  /** Present, and of the right size when given (a torn write is not). */
-  async has(hash: string, size?: number): Promise<boolean> {
-    const stats = await unlessMissing(lstat(this.pathOf(hash)));
-    return stats !== undefined && (size === undefined || stats.size === size);
-  }
+  /**
+   * Writes `data` as the object `hash` unless the store holds it; true
+   * if written. Not flushed: the capture flushes all it wrote at once.
+   */
+  async writeNew(hash: string, data: Buffer): Promise<boolean> {
+    const path = this.pathOf(hash);
+    const created = await this.inFolder(path, () =>
+      writeFile(path, data, { flag: 'wx', mode: 0o600 }),
+    );
+    if (created || (await this.holds(path, data.length))) return created;
 
-  /** Writes `data` to a temp file that `commit` later names `hash`. */
-  async stage(data: Buffer): Promise<string> {
+    // Damaged (cut short): replaced whole, never rewritten in place.
     const temp = tempName(this.dirs.tmp, 'object');
     await writeFile(temp, data, { flag: 'wx', mode: 0o600 });
-    return temp;
+    await rename(temp, path);
+    return true;
   }
 
-  /** Flushes staged temps, renames them into place, flushes the names. */
-  async commit(staged: ReadonlyMap<string, string>): Promise<void> {
-    if (staged.size === 0) return;
-    const entries = [...staged];
-    await mapLimited(entries, SYNC_PARALLELISM, ([, temp]) => fsyncPath(temp));
+  /** Names the finished temp file `temp` as `hash`, as `writeNew` does. */
+  async adoptNew(hash: string, temp: string, size: number): Promise<boolean> {
+    const path = this.pathOf(hash);
+    if (await this.holds(path, size)) {
+      await unlink(temp);
+      return false;
+    }
+    await this.inFolder(path, () => rename(temp, path));
+    return true;
+  }
 
-    const folders = new Set(
-      entries.map(([hash]) => dirname(this.pathOf(hash))),
-    );
-    for (const folder of folders) await mkdir(folder, { recursive: true });
-    await mapLimited(entries, SYNC_PARALLELISM, ([hash, temp]) =>
-      rename(temp, this.pathOf(hash)),
-    );
+  /** Present and of its size: a torn object is not. */
+  private async holds(path: string, size: number): Promise<boolean> {
+    const stats = await unlessMissing(lstat(path));
+    return stats !== undefined && stats.size === size;
+  }
 
-    const parents = [...folders, this.dirs.objects, this.dirs.root];
-    await mapLimited(parents, SYNC_PARALLELISM, fsyncPath);
+  /**
+   * Runs `write` of `path`, making its prefix folder first if missing;
+   * false where the object was there already.
+   */
+  private async inFolder(path: string, write: () => Promise<void>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await write();
+        return true;
+      } catch (error) {
+        if (isErrorCode(error, 'EEXIST')) return false;
+        if (!isErrorCode(error, 'ENOENT') || attempt > 0) throw error;
+        await mkdir(dirname(path), { recursive: true });
+      }
+    }
   }
 
   async read(hash: string): Promise<Buffer> {
@@ -145,7 +166,7 @@ export class ObjectStore {
   }
 
   async remove(hashes: readonly string[]): Promise<void> {
-    await mapLimited(hashes, SYNC_PARALLELISM, (hash) =>
+    await mapLimited(hashes, REMOVE_PARALLELISM, (hash) =>
       unlessMissing(unlink(this.pathOf(hash))),
     );
     this.trees.clear();

@@ -1,47 +1,49 @@
 import { createHash } from 'node:crypto';
 import { type BigIntStats, constants } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
-import { tempName } from './durable-files.ts';
+import { mapLimited, tempName } from './durable-files.ts';
 import { IN_MEMORY_BYTES, type ObjectStore } from './object-store.ts';
 import { sha256 } from './tree.ts';
+import type { StoredTree } from './tree-builder.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
 
+// Trees written at once: small files, so the writes overlap well.
+const TREE_PARALLELISM = 16;
+
 /**
- * Objects a capture writes: staged as temp files while the sandbox is
- * paused, committed once it runs again. Content the store already holds
- * is dropped, so each content is stored once per sandbox.
+ * The objects a capture adds, written under their names while the
+ * sandbox is paused, once `ready` (the capture's note is on the disk)
+ * resolves, and flushed together before the record. Content the store
+ * holds already is not written again: each is stored once per sandbox.
  */
-export class ContentStaging {
-  readonly staged = new Map<string, string>();
-  /** Bytes of the objects staged: what this capture stores anew. */
+export class ObjectWriter {
+  /** Paths of the objects written, for the flush. */
+  readonly written: string[] = [];
+  /** Bytes of the objects written: what this capture stores anew. */
   bytes = 0;
 
   constructor(
     private readonly objects: ObjectStore,
     private readonly tmpDir: string,
+    private readonly ready: Promise<void>,
   ) {}
 
   async addBuffer(hash: string, data: Buffer): Promise<void> {
-    if (await this.holds(hash, data.length)) return;
-    this.staged.set(hash, await this.objects.stage(data));
-    this.bytes += data.length;
-  }
-
-  private async addTemp(hash: string, temp: string, size: number) {
-    if (await this.holds(hash, size)) {
-      await unlink(temp);
-      return;
+    await this.ready;
+    if (await this.objects.writeNew(hash, data)) {
+      this.added(hash, data.length);
     }
-    this.staged.set(hash, temp);
-    this.bytes += size;
   }
 
-  private async holds(hash: string, size: number): Promise<boolean> {
-    return this.staged.has(hash) || (await this.objects.has(hash, size));
+  /** Every tree built anew; those the store holds are left alone. */
+  async addTrees(trees: ReadonlyMap<string, StoredTree>): Promise<void> {
+    await mapLimited([...trees], TREE_PARALLELISM, ([hash, tree]) =>
+      this.addBuffer(hash, tree.bytes),
+    );
   }
 
-  /** Streams a large file into a temp while hashing it. */
+  /** Streams a large file into a temp while hashing it, then names it. */
   async stageStream(handle: FileHandle): Promise<[string, number]> {
     const temp = tempName(this.tmpDir, 'object');
     const out = await open(temp, 'wx', 0o600);
@@ -50,7 +52,8 @@ export class ContentStaging {
         out.write(chunk),
       );
       await out.close();
-      await this.addTemp(hash, temp, size);
+      await this.ready;
+      if (await this.objects.adoptNew(hash, temp, size)) this.added(hash, size);
       return [hash, size];
     } catch (error) {
       await out.close().catch(() => undefined);
@@ -58,13 +61,18 @@ export class ContentStaging {
       throw error;
     }
   }
+
+  private added(hash: string, size: number): void {
+    this.written.push(this.objects.pathOf(hash));
+    this.bytes += size;
+  }
 }
 
-/** Hashes a file of the upper dir; stages it too when `staging` is given. */
+/** Hashes a file of the upper dir; stores it too when `objects` is given. */
 export async function hashUpperFile(
   path: string,
   walked: BigIntStats,
-  staging?: ContentStaging,
+  objects?: ObjectWriter,
 ): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
@@ -78,9 +86,9 @@ export async function hashUpperFile(
     if (walked.size <= BigInt(IN_MEMORY_BYTES)) {
       const data = await handle.readFile();
       [hash, size] = [sha256(data), data.length];
-      await staging?.addBuffer(hash, data);
-    } else if (staging) {
-      [hash, size] = await staging.stageStream(handle);
+      await objects?.addBuffer(hash, data);
+    } else if (objects) {
+      [hash, size] = await objects.stageStream(handle);
     } else {
       [hash, size] = await digestStream(handle, async () => undefined);
     }

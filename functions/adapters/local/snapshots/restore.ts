@@ -12,11 +12,9 @@ import {
   sameIdentity,
   type TreeEntry,
 } from './tree.ts';
-import type { StoredTree } from './tree-builder.ts';
+import type { TreeSource } from './tree-diff.ts';
 import { scanUpper } from './upper-scan.ts';
 import { UpperWriter } from './upper-writer.ts';
-
-type Trees = ReadonlyMap<string, StoredTree>;
 
 interface ChainLink {
   path: string;
@@ -68,7 +66,10 @@ class Restorer {
       cache: this.cache,
       racyFromNs: 0n,
     });
-    const trees = scan.built?.trees ?? new Map<string, StoredTree>();
+    // Folders the scan did not encode again are the stored trees.
+    const built = scan.built?.trees;
+    const trees: TreeSource = async (hash) =>
+      built?.get(hash)?.entries ?? this.store.objects.readTree(hash);
     await this.reconcile(scope, wanted, scan.built?.root, trees);
     parents.finish();
   }
@@ -77,10 +78,10 @@ class Restorer {
     path: string,
     wanted: TreeEntry | undefined,
     present: TreeEntry | undefined,
-    trees: Trees,
+    trees: TreeSource,
   ): Promise<void> {
     if (!wanted) {
-      if (present) this.writer.remove(path, countBelow(present, trees));
+      if (present) this.writer.remove(path, await countBelow(present, trees));
       return;
     }
     if (present && sameEntry(wanted, present)) return;
@@ -97,7 +98,7 @@ class Restorer {
       (wanted.type === 'file' || wanted.type === 'symlink') &&
       present?.type !== 'dir';
     if (present && !replaces) {
-      this.writer.remove(path, countBelow(present, trees));
+      this.writer.remove(path, await countBelow(present, trees));
     }
     await this.create(path, wanted);
   }
@@ -106,10 +107,10 @@ class Restorer {
     path: string,
     wanted: TreeEntry,
     present: TreeEntry,
-    trees: Trees,
+    trees: TreeSource,
   ): Promise<void> {
     const wantedChildren = await this.readTree(wanted);
-    const presentChildren = trees.get(present.hash ?? '')?.entries ?? [];
+    const presentChildren = await trees(present.hash ?? '');
     const wantedByName = new Map(wantedChildren.map((c) => [c.name, c]));
     const presentByName = new Map(presentChildren.map((c) => [c.name, c]));
     const names = new Set([...wantedByName.keys(), ...presentByName.keys()]);
@@ -200,8 +201,14 @@ function ancestorsOf(path: string): string[] {
   return names.map((_, index) => `/${names.slice(0, index).join('/')}`);
 }
 
-function countBelow(entry: TreeEntry, trees: Trees): number {
+async function countBelow(
+  entry: TreeEntry,
+  trees: TreeSource,
+): Promise<number> {
   if (entry.type !== 'dir') return 0;
-  const children = trees.get(entry.hash ?? '')?.entries ?? [];
-  return children.reduce((sum, child) => sum + 1 + countBelow(child, trees), 0);
+  let count = 0;
+  for (const child of await trees(entry.hash ?? '')) {
+    count += 1 + (await countBelow(child, trees));
+  }
+  return count;
 }

@@ -1,7 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { NotFoundError } from '../../../../domain/errors.ts';
 import type { SnapshotStats } from '../../../../domain/ports/snapshot-store.ts';
-import { unlessMissing, writeDurably } from './durable-files.ts';
+import { fsyncPath, tempName, unlessMissing } from './durable-files.ts';
 import { recordPath, type StoreDirs } from './store-layout.ts';
 import type { TreeEntry } from './tree.ts';
 
@@ -44,15 +44,27 @@ export async function requireRecord(
   return record;
 }
 
-export async function writeRecord(
+/**
+ * Writes the record to a temp file, unflushed: the capture flushes it
+ * with its objects, then publishes it.
+ */
+export async function stageRecord(
   dirs: StoreDirs,
   record: SnapshotRecord,
+): Promise<string> {
+  const temp = tempName(dirs.tmp, `${record.id}.json`);
+  await writeFile(temp, JSON.stringify(record), { flag: 'wx', mode: 0o600 });
+  return temp;
+}
+
+/** Names the flushed temp as the record, durably: the snapshot exists. */
+export async function publishRecord(
+  dirs: StoreDirs,
+  snapshotId: string,
+  temp: string,
 ): Promise<void> {
-  await writeDurably(
-    recordPath(dirs.records, record.id),
-    JSON.stringify(record),
-    dirs.tmp,
-  );
+  await rename(temp, recordPath(dirs.records, snapshotId));
+  await fsyncPath(dirs.records);
 }
 
 /** Every complete snapshot, oldest first. */

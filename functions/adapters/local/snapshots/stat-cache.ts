@@ -1,93 +1,140 @@
 import type { BigIntStats } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { unlessMissing, writeDurably } from './durable-files.ts';
+import { readFile, unlink } from 'node:fs/promises';
+import { unlessMissing } from './durable-files.ts';
+import {
+  CACHE_HEADER_BYTES,
+  cacheFileIntact,
+  decodeFacts,
+  encodeRow,
+  rowHash,
+  STAT_BYTES,
+  writeCacheFile,
+} from './stat-cache-file.ts';
 
-/** What reading an entry taught: content hash, link target, xattrs. */
+/** What reading an entry taught: content or tree hash, target, xattrs. */
 export interface EntryFacts {
   hash?: string;
   target?: string;
   xattrs?: Record<string, string>;
 }
 
-// device, inode, size, mtime ns, ctime ns: a change to content, mode,
-// owner or xattrs moves ctime, which nothing but the kernel can set.
-type Row = [string, string, string, string, string, EntryFacts];
-
-const CACHE_VERSION = 1;
-
-const statKey = (stats: BigIntStats): Row =>
-  [
-    String(stats.dev),
-    String(stats.ino),
-    String(stats.size),
-    String(stats.mtimeNs),
-    String(stats.ctimeNs),
-    {},
-  ] as Row;
+// The cache of versions before the binary one: dropped, not read.
+const LEGACY_FILE = 'stat-cache.json';
 
 /**
- * Path -> stat -> facts, like git's index: an entry whose stat matches
- * its row is known without reading it. Rows only name objects the store
- * holds (written after them, pruned by garbage collection), so a
- * trusted hash never points at nothing.
+ * Path -> stat -> facts, like git's index: an entry whose device, inode,
+ * size, mtime and ctime match its row is known without reading it (a
+ * change to content, mode, owner or xattrs moves ctime, which nothing but
+ * the kernel sets). A folder's facts hold its tree's hash. Rows only name
+ * objects the store holds (written after them, pruned by garbage
+ * collection), so a trusted hash never points at nothing.
+ *
+ * Kept as the file's bytes with an index of paths: a lookup compares in
+ * place, and a row that still holds is copied to the next cache as is.
  */
 export class StatCache {
-  private readonly rows: Map<string, Row>;
+  private constructor(
+    private readonly data: Buffer,
+    /** Path -> offset of its row in `data`. */
+    private readonly rows: Map<string, number>,
+  ) {}
 
-  constructor(rows: Iterable<[string, Row]> = []) {
-    this.rows = new Map(rows);
+  static empty(): StatCache {
+    return new StatCache(Buffer.alloc(0), new Map());
   }
 
-  /** A missing or unreadable cache is an empty one: it only saves work. */
+  /** A missing, torn or unknown cache is an empty one: it saves work. */
   static async load(path: string): Promise<StatCache> {
-    try {
-      const text = await unlessMissing(readFile(path, 'utf8'));
-      if (text === undefined) return new StatCache();
-      const body = JSON.parse(text) as { v: number; rows: [string, Row][] };
-      return body.v === CACHE_VERSION
-        ? new StatCache(body.rows)
-        : new StatCache();
-    } catch {
-      return new StatCache();
+    const data = await unlessMissing(readFile(path));
+    if (data === undefined) {
+      await unlessMissing(unlink(path.replace(/[^/]*$/, LEGACY_FILE)));
+      return StatCache.empty();
     }
+    if (!cacheFileIntact(data)) return StatCache.empty();
+
+    const rows = new Map<string, number>();
+    const end = data.length - 4;
+    let at = CACHE_HEADER_BYTES;
+    while (at < end) {
+      const pathBytes = data.readUInt16LE(at + 4);
+      rows.set(data.toString('utf8', at + 6, at + 6 + pathBytes), at);
+      at += data.readUInt32LE(at);
+    }
+    return at === end ? new StatCache(data, rows) : StatCache.empty();
   }
 
   get size(): number {
     return this.rows.size;
   }
 
-  /** The facts of `path` if its stat is the one they were read under. */
-  lookup(path: string, stats: BigIntStats): EntryFacts | undefined {
+  /** `path`'s row if its stat is the one its facts were read under. */
+  lookup(path: string, stats: BigIntStats): number | undefined {
     const row = this.rows.get(path);
-    if (!row) return undefined;
-    const now = statKey(stats);
-    for (let field = 0; field < 5; field++) {
-      if (row[field] !== now[field]) return undefined;
+    if (row === undefined) return undefined;
+    const { data } = this;
+    const at = row + 6 + data.readUInt16LE(row + 4);
+    const same =
+      data.readBigInt64LE(at + 32) === stats.ctimeNs &&
+      data.readBigInt64LE(at + 24) === stats.mtimeNs &&
+      data.readBigUInt64LE(at + 16) === stats.size &&
+      data.readBigUInt64LE(at + 8) === stats.ino &&
+      data.readBigUInt64LE(at) === stats.dev;
+    return same ? row : undefined;
+  }
+
+  facts(row: number): EntryFacts {
+    return decodeFacts(this.data, this.factsAt(row));
+  }
+
+  /** The content or tree hash of a row, if it has one. */
+  hash(row: number): string | undefined {
+    return rowHash(this.data, this.factsAt(row));
+  }
+
+  /** The rows whose hash, if any, passes `keep`, as a next cache. */
+  retained(keep: (hash: string) => boolean): StatCacheBuilder {
+    const next = new StatCacheBuilder();
+    for (const row of this.rows.values()) {
+      const hash = this.hash(row);
+      if (hash === undefined || keep(hash)) next.keep(this, row);
     }
-    return row[5];
+    return next;
   }
 
-  set(path: string, stats: BigIntStats, facts: EntryFacts): void {
-    const row = statKey(stats);
-    row[5] = facts;
-    this.rows.set(path, row);
+  /** Where a row's flags byte is, after its path and stat. */
+  private factsAt(row: number): number {
+    return row + 6 + this.data.readUInt16LE(row + 4) + STAT_BYTES;
   }
 
-  /** Forgets the rows whose content hash fails `keep`. */
-  retain(keep: (hash: string) => boolean): number {
-    let dropped = 0;
-    for (const [path, row] of this.rows) {
-      const hash = row[5].hash;
-      if (hash !== undefined && !keep(hash)) {
-        this.rows.delete(path);
-        dropped++;
-      }
-    }
-    return dropped;
+  /** The bytes of one row, as the file holds them. */
+  rowBytes(row: number): Buffer {
+    return this.data.subarray(row, row + this.data.readUInt32LE(row));
+  }
+}
+
+/** The rows of the next cache, gathered during a scan. */
+export class StatCacheBuilder {
+  private readonly parts: Buffer[] = [];
+
+  get size(): number {
+    return this.parts.length;
   }
 
-  async save(path: string, tmpDir: string): Promise<void> {
-    const body = { v: CACHE_VERSION, rows: [...this.rows] };
-    await writeDurably(path, JSON.stringify(body), tmpDir);
+  /** Carries over a row whose stat still holds. */
+  keep(cache: StatCache, row: number): void {
+    this.parts.push(cache.rowBytes(row));
+  }
+
+  add(path: string, stats: BigIntStats, facts: EntryFacts): void {
+    this.parts.push(encodeRow(path, stats, facts));
+  }
+
+  /**
+   * Replaces the cache atomically. Durable only when asked: a cache a
+   * crash loses or tears just costs a re-read, but one that garbage
+   * collection pruned must be on the disk before objects go.
+   */
+  async save(path: string, tmpDir: string, durable: boolean): Promise<void> {
+    await writeCacheFile(path, this.parts, tmpDir, durable);
   }
 }

@@ -10,8 +10,10 @@ const SNAPSHOT_ID = /^snap-[A-Za-z0-9_-]{1,100}$/;
 // Linux's PATH_MAX, the longest path a sandbox can name.
 const MAX_PATH_BYTES = 4096;
 
+export const isSnapshotId = (text: string) => SNAPSHOT_ID.test(text);
+
 export function assertSnapshotId(snapshotId: string): void {
-  if (!SNAPSHOT_ID.test(snapshotId)) {
+  if (!isSnapshotId(snapshotId)) {
     throw new ValidationError(
       `invalid snapshot id ${JSON.stringify(snapshotId)}`,
     );
@@ -43,6 +45,8 @@ export interface StoreDirs {
   tmp: string;
   /** Path -> stat facts -> hash, so unchanged files are not re-read. */
   statCache: string;
+  /** The id of the capture under way, or of none (see CaptureNote). */
+  captureNote: string;
 }
 
 export function storeDirs(dataDir: string, sandboxId: string): StoreDirs {
@@ -52,7 +56,8 @@ export function storeDirs(dataDir: string, sandboxId: string): StoreDirs {
     objects: join(root, 'objects'),
     records: join(root, 'snapshots'),
     tmp: join(root, 'tmp'),
-    statCache: join(root, 'stat-cache.json'),
+    statCache: join(root, 'stat-cache'),
+    captureNote: join(root, 'capturing'),
   };
 }
 

@@ -11,8 +11,10 @@ export interface StoredTree {
 export interface BuiltTrees {
   /** The upper dir itself, named ''. */
   root: TreeEntry;
-  /** Every folder's tree by its hash. */
+  /** The tree of every folder encoded anew, by its hash. */
   trees: Map<string, StoredTree>;
+  /** Folder -> hash of its tree, for those encoded anew. */
+  rebuilt: Map<WalkedEntry, string>;
   /** Entries below the root. */
   entryCount: number;
   /** Content bytes, each hard-linked file counted once. */
@@ -32,39 +34,59 @@ const inodeKey = (stats: BigIntStats) => `${stats.dev}:${stats.ino}`;
 /**
  * Turns a walk into trees, bottom up: a folder's tree names its entries
  * and the hashes of its subfolders' trees, so an unchanged folder keeps
- * its hash and a comparison can skip it whole.
+ * its hash and a comparison can skip it whole. A folder `kept` names a
+ * hash for is taken as that tree, not encoded again.
  */
 export function buildTrees(
   root: WalkedEntry,
   factsOf: (entry: WalkedEntry) => EntryFacts,
+  kept: (folder: WalkedEntry) => string | undefined = () => undefined,
 ): BuiltTrees {
   const links = linkGroups(root);
   const trees = new Map<string, StoredTree>();
+  const rebuilt = new Map<WalkedEntry, string>();
   const counted = new Set<string>();
   let entryCount = -1;
   let sizeBytes = 0;
 
-  const build = (walked: WalkedEntry): TreeEntry => {
+  const count = (walked: WalkedEntry): void => {
     entryCount++;
+    const type = entryType(walked.stats);
+    if (type === 'file' && !counted.has(inodeKey(walked.stats))) {
+      counted.add(inodeKey(walked.stats));
+      sizeBytes += Number(walked.stats.size);
+    }
+  };
+  const countBelow = (walked: WalkedEntry): void => {
+    for (const child of walked.children ?? []) {
+      count(child);
+      countBelow(child);
+    }
+  };
+
+  const build = (walked: WalkedEntry): TreeEntry => {
+    count(walked);
     const facts = factsOf(walked);
     const type = entryType(walked.stats);
     let hash = facts.hash;
 
     if (walked.children) {
-      const entries = walked.children.map(build);
-      const tree = encodeTree(entries);
-      trees.set(tree.hash, { bytes: tree.bytes, entries });
-      hash = tree.hash;
-    }
-    if (type === 'file' && !counted.has(inodeKey(walked.stats))) {
-      counted.add(inodeKey(walked.stats));
-      sizeBytes += Number(walked.stats.size);
+      hash = kept(walked);
+      if (hash !== undefined) {
+        countBelow(walked);
+      } else {
+        const entries = walked.children.map(build);
+        const tree = encodeTree(entries);
+        trees.set(tree.hash, { bytes: tree.bytes, entries });
+        rebuilt.set(walked, tree.hash);
+        hash = tree.hash;
+      }
     }
     return entryOf(walked, type, { ...facts, hash }, links.get(walked.path));
   };
 
   const rootEntry = build(root);
-  return { root: rootEntry, trees, entryCount, sizeBytes };
+  return { root: rootEntry, trees, rebuilt, entryCount, sizeBytes };
 }
 
 function entryOf(
@@ -133,6 +155,7 @@ export function emptyLayer(): BuiltTrees {
   return {
     root,
     trees: new Map([[tree.hash, { bytes: tree.bytes, entries: [] }]]),
+    rebuilt: new Map(),
     entryCount: 0,
     sizeBytes: 0,
   };

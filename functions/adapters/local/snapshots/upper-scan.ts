@@ -1,8 +1,12 @@
 import { readlinkSync } from 'node:fs';
-import { type ContentStaging, hashUpperFile } from './content-staging.ts';
 import { mapLimited } from './durable-files.ts';
 import { readXattrs } from './metadata-calls.ts';
-import { type EntryFacts, StatCache } from './stat-cache.ts';
+import { hashUpperFile, type ObjectWriter } from './object-writer.ts';
+import {
+  type EntryFacts,
+  type StatCache,
+  StatCacheBuilder,
+} from './stat-cache.ts';
 import { hostPath } from './store-layout.ts';
 import { type BuiltTrees, buildTrees, entryType } from './tree-builder.ts';
 import { type Walk, type WalkedEntry, walkUpper } from './upper-walk.ts';
@@ -21,8 +25,8 @@ export interface ScanOptions {
    * "racily clean" problem).
    */
   racyFromNs: bigint;
-  /** Given by a capture: new content is staged as objects. */
-  staging?: ContentStaging;
+  /** Given by a capture: new content is written as objects. */
+  objects?: ObjectWriter;
 }
 
 export interface UpperScan {
@@ -30,72 +34,126 @@ export interface UpperScan {
   /** Undefined when the scope does not exist. */
   built: BuiltTrees | undefined;
   /** Rows for every entry walked, ready to be the next cache. */
-  nextCache: StatCache;
+  nextCache: StatCacheBuilder;
   /** Entries that had to be read: those the cache did not vouch for. */
   reread: number;
 }
 
 /**
  * Describes the upper dir as trees: a stat walk, then reading only what
- * the stat cache cannot vouch for (content, link target, xattrs).
+ * the stat cache cannot vouch for (content, link target, xattrs), then
+ * encoding only the folders with a change below them.
  */
 export async function scanUpper(options: ScanOptions): Promise<UpperScan> {
   const { upper, cache } = options;
   const walk = await walkUpper(upper, options.scope);
-  const nextCache = new StatCache();
-  const facts = new Map<string, EntryFacts>();
+  const rows = new Map<WalkedEntry, number>();
   const unknown: WalkedEntry[] = [];
-
   for (const entry of flatten(walk.root)) {
-    const known = cache.lookup(entry.path, entry.stats);
-    if (known) {
-      facts.set(entry.path, known);
-      nextCache.set(entry.path, entry.stats, known);
-    } else {
-      unknown.push(entry);
-    }
+    const row = cache.lookup(entry.path, entry.stats);
+    if (row === undefined) unknown.push(entry);
+    else rows.set(entry, row);
   }
 
-  const read = await readFacts(upper, unknown, options.staging);
-  for (const [index, entry] of unknown.entries()) {
-    const entryFacts = read[index] as EntryFacts;
-    facts.set(entry.path, entryFacts);
-    if (entry.stats.ctimeNs < options.racyFromNs) {
-      nextCache.set(entry.path, entry.stats, entryFacts);
-    }
-  }
-
+  const read = await readFacts(upper, unknown, options.objects);
+  const factsOf = (entry: WalkedEntry): EntryFacts => {
+    const row = rows.get(entry);
+    return row === undefined ? (read.get(entry) ?? {}) : cache.facts(row);
+  };
+  // Rows are keyed by path: a partial walk could not tell them whole.
+  const wholeLayer = (options.scope ?? '/') === '/';
+  const kept =
+    walk.root && wholeLayer ? keptFolders(walk.root, rows, cache) : new Map();
   const built =
-    walk.root && buildTrees(walk.root, (entry) => facts.get(entry.path) ?? {});
+    walk.root && buildTrees(walk.root, factsOf, (dir) => kept.get(dir));
+
+  const nextCache = new StatCacheBuilder();
+  for (const entry of flatten(walk.root)) {
+    const row = rows.get(entry);
+    const tree = built?.rebuilt.get(entry);
+    if (row !== undefined && tree === undefined) {
+      nextCache.keep(cache, row);
+    } else if (row !== undefined || entry.stats.ctimeNs < options.racyFromNs) {
+      nextCache.add(entry.path, entry.stats, {
+        ...factsOf(entry),
+        hash: tree ?? factsOf(entry).hash,
+      });
+    }
+  }
   return { walk, built, nextCache, reread: unknown.length };
 }
+
+/**
+ * Folder -> tree hash for the folders nothing changed in or below: the
+ * folder and every entry below match their rows, so the tree the row
+ * names is the one a rebuild would make. Hard links rule a folder out:
+ * a tree names each link's first path, which can move elsewhere.
+ */
+function keptFolders(
+  root: WalkedEntry,
+  rows: ReadonlyMap<WalkedEntry, number>,
+  cache: StatCache,
+): Map<WalkedEntry, string> {
+  const kept = new Map<WalkedEntry, string>();
+  const visit = (dir: WalkedEntry, children: WalkedEntry[]): boolean => {
+    let unchanged = true;
+    for (const child of children) {
+      if (child.children) {
+        if (!visit(child, child.children)) unchanged = false;
+      } else if (!rows.has(child) || isLinked(child)) {
+        unchanged = false;
+      }
+    }
+    const row = rows.get(dir);
+    const hash = unchanged && row !== undefined ? cache.hash(row) : undefined;
+    if (hash !== undefined) kept.set(dir, hash);
+    return hash !== undefined;
+  };
+  if (root.children) visit(root, root.children);
+  return kept;
+}
+
+// Whiteouts share one inode by overlayfs' design: never a link.
+const isLinked = (entry: WalkedEntry) =>
+  entry.stats.nlink > 1n && entryType(entry.stats) !== 'whiteout';
 
 async function readFacts(
   upper: string,
   entries: readonly WalkedEntry[],
-  staging: ContentStaging | undefined,
-): Promise<EntryFacts[]> {
+  objects: ObjectWriter | undefined,
+): Promise<Map<WalkedEntry, EntryFacts>> {
   const paths = entries.map((entry) => hostPath(upper, entry.path));
-  const xattrs = await readXattrs(paths);
+  // One perl process reads the xattrs while the files are hashed.
+  const xattrs = readXattrs(paths);
 
   // Hard links share an inode: read its content once.
   const hashes = new Map<string, Promise<string>>();
   const hashOf = (entry: WalkedEntry, path: string) => {
     const key = `${entry.stats.dev}:${entry.stats.ino}`;
-    const hash = hashes.get(key) ?? hashUpperFile(path, entry.stats, staging);
+    const hash = hashes.get(key) ?? hashUpperFile(path, entry.stats, objects);
     hashes.set(key, hash);
     return hash;
   };
+  const contents = mapLimited(
+    entries,
+    READ_PARALLELISM,
+    async (entry, index) => {
+      const path = paths[index] as string;
+      const type = entryType(entry.stats);
+      return {
+        hash: type === 'file' ? await hashOf(entry, path) : undefined,
+        target: type === 'symlink' ? readlinkSync(path) : undefined,
+      };
+    },
+  );
 
-  return mapLimited(entries, READ_PARALLELISM, async (entry, index) => {
-    const path = paths[index] as string;
-    const type = entryType(entry.stats);
-    return {
-      hash: type === 'file' ? await hashOf(entry, path) : undefined,
-      target: type === 'symlink' ? readlinkSync(path) : undefined,
-      xattrs: xattrs[index],
-    };
-  });
+  const [read, attributes] = await Promise.all([contents, xattrs]);
+  return new Map(
+    entries.map((entry, index) => [
+      entry,
+      { ...read[index], xattrs: attributes[index] },
+    ]),
+  );
 }
 
 function* flatten(root: WalkedEntry | undefined): Generator<WalkedEntry> {

@@ -22,6 +22,9 @@ export interface Walk {
 // lstat; yielding this often keeps the event loop responsive.
 const ENTRIES_PER_SLICE = 1000;
 
+// What decoding puts in place of bytes that are not UTF-8.
+const REPLACEMENT = '\uFFFD';
+
 const nextTick = () => new Promise((done) => setImmediate(done));
 
 /**
@@ -63,18 +66,30 @@ function readChildren(
   const children: WalkedEntry[] = [];
   const host = hostPath(upper, dir.path);
 
-  for (const raw of readdirSync(host, { encoding: 'buffer' })) {
-    const name = raw.toString('utf8');
-    const path = childPath(dir.path, name);
-    if (!Buffer.from(name).equals(raw)) {
-      skipped.push(path);
-      continue;
-    }
+  for (const name of utf8Names(host, dir.path, skipped)) {
     const stats = lstatSync(`${host}/${name}`, {
       bigint: true,
       throwIfNoEntry: false,
     });
-    if (stats) children.push({ path, name, stats });
+    if (stats) children.push({ path: childPath(dir.path, name), name, stats });
   }
   return children.sort((a, b) => compareNames(a.name, b.name));
+}
+
+/**
+ * The folder's names, less those that are not UTF-8 (added to
+ * `skipped`). Decoding marks a bad byte with U+FFFD, so only a folder
+ * with one in a name is listed again as bytes to tell which.
+ */
+function utf8Names(host: string, path: string, skipped: string[]): string[] {
+  const names = readdirSync(host);
+  if (!names.some((name) => name.includes(REPLACEMENT))) return names;
+
+  const valid: string[] = [];
+  for (const raw of readdirSync(host, { encoding: 'buffer' })) {
+    const name = raw.toString('utf8');
+    if (Buffer.from(name).equals(raw)) valid.push(name);
+    else skipped.push(childPath(path, name));
+  }
+  return valid;
 }

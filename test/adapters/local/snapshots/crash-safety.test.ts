@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ describe('LocalSnapshotStore after a crash', () => {
     const { store } = given;
     const killed = snapshotId();
 
-    const leftovers = await killMidway(given.dataDir, id, killed, tmp());
+    const leftovers = await killMidway(given.dataDir, id, killed);
     const completed = await store.completed(id);
     const next = snapshotId();
     await store.capture(id, next);
@@ -52,6 +52,25 @@ describe('LocalSnapshotStore after a crash', () => {
     expect(await store.completed(id)).toEqual([next]);
   });
 
+  it('sweeps objects an interrupted capture left, torn ones too, before trusting any', async () => {
+    const { store, dataDir } = given;
+    const content = randomBytes(4096);
+    await writeFile(join(folder(), 'victim'), content);
+    // What a power cut can leave: the content's name, but not its bytes.
+    const hash = createHash('sha256').update(content).digest('hex');
+    const torn = join(storeOf(dataDir, id), 'objects', hash.slice(0, 2));
+    await mkdir(torn, { recursive: true });
+    await writeFile(join(torn, hash.slice(2)), Buffer.alloc(content.length));
+    await writeFile(join(storeOf(dataDir, id), 'capturing'), snapshotId());
+    const snapshot = snapshotId();
+
+    await store.capture(id, snapshot);
+
+    const read = await store.read(id, snapshot, '/home/agent/data/victim');
+    const bytes = Buffer.from(await new Response(read).arrayBuffer());
+    expect(bytes.equals(content)).toBe(true);
+  });
+
   it('ignores and cleans what a crash left in the store', async () => {
     const { store } = given;
     await mkdir(tmp(), { recursive: true });
@@ -61,7 +80,7 @@ describe('LocalSnapshotStore after a crash', () => {
     const completed = await store.completed(id);
     await store.capture(id, snapshotId());
 
-    expect(completed).toHaveLength(1);
+    expect(completed).toHaveLength(2);
     expect(await readdir(tmp())).toEqual([]);
   });
 
@@ -96,14 +115,16 @@ function readFileSyncText(dataDir: string, id: string, file: string) {
 
 /**
  * Starts a capture in a child process and SIGKILLs it as soon as it has
- * staged objects; returns how many temp files it left behind.
+ * written objects of its own; returns how many it left behind.
  */
 async function killMidway(
   dataDir: string,
   id: string,
   snapshot: string,
-  tmp: string,
 ): Promise<number> {
+  const before = await objectFiles(dataDir, id).catch(() => []);
+  const written = async () =>
+    (await objectFiles(dataDir, id).catch(() => [])).length - before.length;
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', CHILD, dataDir, id, snapshot],
@@ -112,11 +133,10 @@ async function killMidway(
   const exited = new Promise((done) => child.once('exit', done));
 
   for (;;) {
-    const staged = await readdir(tmp).catch(() => []);
-    if (staged.length > 0 || child.exitCode !== null) break;
+    if ((await written()) > 0 || child.exitCode !== null) break;
     await new Promise((done) => setTimeout(done, 2));
   }
   child.kill('SIGKILL');
   await exited;
-  return (await readdir(tmp).catch(() => [])).length;
+  return written();
 }

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { dirname } from 'node:path';
+import { HOST_ENV } from '../sandbox-layout.ts';
+import { fsyncPath, mapLimited } from './durable-files.ts';
+
+// Up to this many new files are flushed one by one: cheaper than a
+// syncfs, which also waits for every other dirty page of the disk.
+const FSYNC_EACH_UP_TO = 16;
+
+// Parallel fsyncs let the disk merge flushes; more brings nothing.
+const FSYNC_PARALLELISM = 16;
+
+// coreutils' `sync --file-system` (since 8.24) is syncfs(2), which node
+// does not offer: one flush of everything written to one file system.
+let syncfsProbe: Promise<boolean> | undefined;
+
+function canSyncFileSystem(): Promise<boolean> {
+  syncfsProbe ??= new Promise((resolve) => {
+    execFile('sync', ['--help'], { env: HOST_ENV }, (error, stdout) =>
+      resolve(!error && stdout.includes('--file-system')),
+    );
+  });
+  return syncfsProbe;
+}
+
+function syncFileSystem(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('sync', ['--file-system', path], { env: HOST_ENV }, (error) =>
+      error ? reject(new Error(`syncfs ${path}: ${error.message}`)) : resolve(),
+    );
+  });
+}
+
+/**
+ * Makes new files and their names durable: each file and each folder
+ * that names one fsynced, or, for many, one syncfs of the file system
+ * they are on (`root`, which holds them all). Returns once all of it is
+ * on the disk; a write-back error fails it.
+ */
+export async function flushNewFiles(
+  files: readonly string[],
+  folders: Iterable<string>,
+  root: string,
+): Promise<void> {
+  if (files.length === 0) return;
+  if (files.length > FSYNC_EACH_UP_TO && (await canSyncFileSystem())) {
+    return syncFileSystem(root);
+  }
+
+  await mapLimited(files, FSYNC_PARALLELISM, fsyncPath);
+  const names = new Set([...folders, ...files.map((file) => dirname(file))]);
+  await mapLimited([...names], FSYNC_PARALLELISM, fsyncPath);
+}
