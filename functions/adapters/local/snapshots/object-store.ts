@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
 import {
   lstat,
   mkdir,
@@ -25,6 +25,11 @@ import { decodeTree, sha256, type TreeEntry } from './tree.ts';
 
 // Files up to this size are copied through memory, larger ones streamed.
 export const IN_MEMORY_BYTES = 4 * 1024 * 1024;
+
+// Objects up to this size are written without leaving the main thread.
+const SYNC_WRITE_BYTES = 256 * 1024;
+
+const NEW_FILE = { flag: 'wx', mode: 0o600 } as const;
 
 // Removals at once: enough to keep the disk busy.
 const REMOVE_PARALLELISM = 16;
@@ -62,14 +67,18 @@ export class ObjectStore {
    */
   async writeNew(hash: string, data: Buffer): Promise<boolean> {
     const path = this.pathOf(hash);
-    const created = await this.inFolder(path, () =>
-      writeFile(path, data, { flag: 'wx', mode: 0o600 }),
+    const created = await this.inFolder(path, async () =>
+      // For a small object a thread-pool round trip costs more than the
+      // write: most are trees and small files.
+      data.length <= SYNC_WRITE_BYTES
+        ? writeFileSync(path, data, NEW_FILE)
+        : writeFile(path, data, NEW_FILE),
     );
     if (created || (await this.holds(path, data.length))) return created;
 
     // Damaged (cut short): replaced whole, never rewritten in place.
     const temp = tempName(this.dirs.tmp, 'object');
-    await writeFile(temp, data, { flag: 'wx', mode: 0o600 });
+    await writeFile(temp, data, NEW_FILE);
     await rename(temp, path);
     return true;
   }

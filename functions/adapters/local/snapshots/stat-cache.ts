@@ -93,10 +93,10 @@ export class StatCache {
 
   /** The rows whose hash, if any, passes `keep`, as a next cache. */
   retained(keep: (hash: string) => boolean): StatCacheBuilder {
-    const next = new StatCacheBuilder();
+    const next = new StatCacheBuilder(this);
     for (const row of this.rows.values()) {
       const hash = this.hash(row);
-      if (hash === undefined || keep(hash)) next.keep(this, row);
+      if (hash === undefined || keep(hash)) next.keep(row);
     }
     return next;
   }
@@ -106,26 +106,42 @@ export class StatCache {
     return row + 6 + this.data.readUInt16LE(row + 4) + STAT_BYTES;
   }
 
-  /** The bytes of one row, as the file holds them. */
-  rowBytes(row: number): Buffer {
-    return this.data.subarray(row, row + this.data.readUInt32LE(row));
+  rowLength(row: number): number {
+    return this.data.readUInt32LE(row);
+  }
+
+  /** Bytes of the file, rows as it holds them. */
+  bytes(start: number, end: number): Buffer {
+    return this.data.subarray(start, end);
   }
 }
 
 /** The rows of the next cache, gathered during a scan. */
 export class StatCacheBuilder {
-  private readonly parts: Buffer[] = [];
+  /**
+   * New rows as their bytes; rows carried over from `source` as ranges
+   * of its bytes, merged where they follow each other there.
+   */
+  private readonly parts: Array<Buffer | [number, number]> = [];
+  private rows = 0;
+
+  constructor(private readonly source: StatCache) {}
 
   get size(): number {
-    return this.parts.length;
+    return this.rows;
   }
 
-  /** Carries over a row whose stat still holds. */
-  keep(cache: StatCache, row: number): void {
-    this.parts.push(cache.rowBytes(row));
+  /** Carries over a row of the source whose stat still holds. */
+  keep(row: number): void {
+    this.rows++;
+    const end = row + this.source.rowLength(row);
+    const last = this.parts.at(-1);
+    if (Array.isArray(last) && last[1] === row) last[1] = end;
+    else this.parts.push([row, end]);
   }
 
   add(path: string, stats: BigIntStats, facts: EntryFacts): void {
+    this.rows++;
     this.parts.push(encodeRow(path, stats, facts));
   }
 
@@ -135,6 +151,9 @@ export class StatCacheBuilder {
    * collection pruned must be on the disk before objects go.
    */
   async save(path: string, tmpDir: string, durable: boolean): Promise<void> {
-    await writeCacheFile(path, this.parts, tmpDir, durable);
+    const chunks = this.parts.map((part) =>
+      Buffer.isBuffer(part) ? part : this.source.bytes(part[0], part[1]),
+    );
+    await writeCacheFile(path, chunks, tmpDir, durable);
   }
 }

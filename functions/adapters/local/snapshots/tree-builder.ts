@@ -51,11 +51,15 @@ export function buildTrees(
 
   const count = (walked: WalkedEntry): void => {
     entryCount++;
-    const type = entryType(walked.stats);
-    if (type === 'file' && !counted.has(inodeKey(walked.stats))) {
-      counted.add(inodeKey(walked.stats));
-      sizeBytes += Number(walked.stats.size);
+    const { stats } = walked;
+    if (!stats.isFile()) return;
+    // Each hard-linked inode once; most files have no other name.
+    if (stats.nlink > 1n) {
+      const inode = inodeKey(stats);
+      if (counted.has(inode)) return;
+      counted.add(inode);
     }
+    sizeBytes += Number(stats.size);
   };
   const countBelow = (walked: WalkedEntry): void => {
     for (const child of walked.children ?? []) {

@@ -49,7 +49,7 @@ export async function scanUpper(options: ScanOptions): Promise<UpperScan> {
   const walk = await walkUpper(upper, options.scope);
   const rows = new Map<WalkedEntry, number>();
   const unknown: WalkedEntry[] = [];
-  for (const entry of flatten(walk.root)) {
+  for (const entry of walk.entries) {
     const row = cache.lookup(entry.path, entry.stats);
     if (row === undefined) unknown.push(entry);
     else rows.set(entry, row);
@@ -67,12 +67,12 @@ export async function scanUpper(options: ScanOptions): Promise<UpperScan> {
   const built =
     walk.root && buildTrees(walk.root, factsOf, (dir) => kept.get(dir));
 
-  const nextCache = new StatCacheBuilder();
-  for (const entry of flatten(walk.root)) {
+  const nextCache = new StatCacheBuilder(cache);
+  for (const entry of walk.entries) {
     const row = rows.get(entry);
     const tree = built?.rebuilt.get(entry);
     if (row !== undefined && tree === undefined) {
-      nextCache.keep(cache, row);
+      nextCache.keep(row);
     } else if (row !== undefined || entry.stats.ctimeNs < options.racyFromNs) {
       nextCache.add(entry.path, entry.stats, {
         ...factsOf(entry),
@@ -154,13 +154,4 @@ async function readFacts(
       { ...read[index], xattrs: attributes[index] },
     ]),
   );
-}
-
-function* flatten(root: WalkedEntry | undefined): Generator<WalkedEntry> {
-  if (!root) return;
-  const pending = [root];
-  for (let entry = pending.pop(); entry; entry = pending.pop()) {
-    yield entry;
-    if (entry.children) pending.push(...entry.children);
-  }
 }

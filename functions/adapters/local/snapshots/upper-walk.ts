@@ -14,6 +14,8 @@ export interface WalkedEntry {
 
 export interface Walk {
   root: WalkedEntry | undefined;
+  /** Every entry walked, the root first, each folder before its own. */
+  entries: WalkedEntry[];
   /** Names that are not UTF-8, which the snapshot format cannot hold. */
   skipped: string[];
 }
@@ -37,16 +39,18 @@ export async function walkUpper(upper: string, scope = '/'): Promise<Walk> {
     bigint: true,
     throwIfNoEntry: false,
   });
-  if (!stats) return { root: undefined, skipped };
+  if (!stats) return { root: undefined, entries: [], skipped };
 
   const name = scope === '/' ? '' : (scope.split('/').at(-1) ?? '');
   const root: WalkedEntry = { path: scope, name, stats };
+  const entries = [root];
   const pending = stats.isDirectory() ? [root] : [];
   let sinceYield = 0;
 
   for (let dir = pending.pop(); dir; dir = pending.pop()) {
     dir.children = readChildren(upper, dir, skipped);
     for (const child of dir.children) {
+      entries.push(child);
       if (child.stats.isDirectory()) pending.push(child);
     }
     sinceYield += dir.children.length;
@@ -55,7 +59,7 @@ export async function walkUpper(upper: string, scope = '/'): Promise<Walk> {
       await nextTick();
     }
   }
-  return { root, skipped };
+  return { root, entries, skipped };
 }
 
 function readChildren(
