@@ -1,5 +1,4 @@
-import { Readable, Transform } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -9,7 +8,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ValidationError } from '../../../domain/errors.ts';
+import {
+  compareObjectKeys,
+  type ObjectStore,
+  type PutObjectOptions,
+  type StoredObject,
+} from '../../../domain/ports/object-store.ts';
 import { callAws, hasAwsCode, translateAwsError } from './aws-errors.ts';
+import { countBytes, toNodeStream } from './s3-upload-body.ts';
 
 /** S3 multipart parts: 5 MiB minimum except the last (S3 quotas). */
 export const MIN_PART_SIZE_BYTES = 5 * 1024 * 1024;
@@ -29,20 +35,6 @@ export interface S3ObjectStoreOptions {
   partsInFlight?: number;
 }
 
-export interface PutOptions {
-  /** Bytes the body holds; a body of another length is refused. */
-  contentLength?: number;
-  /** Called as parts land with the bytes uploaded so far. */
-  onProgress?(bytesDone: number): void;
-}
-
-export interface StoredObject {
-  /** Key below the store's prefix. */
-  key: string;
-  size: number;
-  etag: string | undefined;
-}
-
 /**
  * Objects under one prefix of one bucket (exports, imports). Bodies
  * stream through multipart uploads (lib-storage), so size is bounded
@@ -51,7 +43,9 @@ export interface StoredObject {
  * A failed upload starts again from the beginning (lib-storage cannot
  * resume a multipart upload across calls).
  */
-export class S3ObjectStore {
+export class S3ObjectStore implements ObjectStore {
+  /** `s3://bucket/prefix`, or `s3://bucket` for a whole bucket. */
+  readonly location: string;
   private readonly prefix: string;
 
   constructor(
@@ -61,6 +55,7 @@ export class S3ObjectStore {
     private readonly options: S3ObjectStoreOptions = {},
   ) {
     this.prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+    this.location = `s3://${bucket}/${this.prefix}`.replace(/\/+$/, '');
     const partSize = options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES;
     if (partSize < MIN_PART_SIZE_BYTES) {
       throw new ValidationError(
@@ -76,10 +71,10 @@ export class S3ObjectStore {
 
   async put(
     key: string,
-    body: Readable | ReadableStream<Uint8Array>,
-    options: PutOptions = {},
+    body: Readable | ReadableStream<Uint8Array> | Uint8Array,
+    options: PutObjectOptions = {},
   ): Promise<StoredObject> {
-    const counted = countBytes(toNodeStream(body));
+    const counted = countBytes(toNodeStream(body), key, options.contentLength);
     const upload = new Upload({
       client: this.client,
       params: {
@@ -96,20 +91,15 @@ export class S3ObjectStore {
       if (progress.loaded !== undefined) options.onProgress?.(progress.loaded);
     });
 
+    // A body of the wrong length fails while it is read, before the
+    // upload completes: the object never shows, and its parts are aborted.
     const done = await callAws(`upload ${key}`, () => upload.done());
 
-    const size = counted.bytes();
-    if (options.contentLength !== undefined && size !== options.contentLength) {
-      await this.delete(key);
-      throw new ValidationError(
-        `upload ${key}: body held ${size} bytes, not ${options.contentLength}`,
-      );
-    }
-    return { key, size, etag: done.ETag };
+    return { key, size: counted.bytes(), etag: done.ETag };
   }
 
   /** The object's content as a stream; NotFoundError when absent. */
-  async get(key: string): Promise<Readable> {
+  async get(key: string): Promise<ReadableStream<Uint8Array>> {
     const output = await callAws(
       `get ${key}`,
       () =>
@@ -118,7 +108,9 @@ export class S3ObjectStore {
         ),
       ['NoSuchKey'],
     );
-    return output.Body as Readable;
+    return Readable.toWeb(
+      output.Body as Readable,
+    ) as ReadableStream<Uint8Array>;
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
@@ -133,7 +125,10 @@ export class S3ObjectStore {
     }
   }
 
-  /** Objects whose key (below the store's prefix) starts with `prefix`. */
+  /**
+   * Objects whose key (below the store's prefix) starts with `prefix`,
+   * sorted by key (S3 lists in that order already).
+   */
   async list(prefix = ''): Promise<StoredObject[]> {
     return callAws(`list ${prefix}`, async () => {
       const found: StoredObject[] = [];
@@ -150,7 +145,7 @@ export class S3ObjectStore {
           });
         }
       }
-      return found;
+      return found.sort((a, b) => compareObjectKeys(a.key, b.key));
     });
   }
 
@@ -171,25 +166,4 @@ export class S3ObjectStore {
     if (!kmsKeyId) return {};
     return { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: kmsKeyId };
   }
-}
-
-function toNodeStream(body: Readable | ReadableStream<Uint8Array>): Readable {
-  if (body instanceof Readable) return body;
-  return Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-}
-
-/**
- * Passes the body through, counting bytes; an error of the source is an
- * error of the upload (so lib-storage aborts it).
- */
-function countBytes(source: Readable) {
-  let bytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  source.once('error', (error) => counter.destroy(error));
-  return { stream: source.pipe(counter), bytes: () => bytes };
 }
