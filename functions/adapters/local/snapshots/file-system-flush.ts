@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
-import { HOST_ENV } from '../sandbox-layout.ts';
 import { fsyncPath, mapLimited } from './durable-files.ts';
+import { syncFileSystem } from './metadata-calls.ts';
 
 // Up to this many new files are flushed one by one: cheaper than a
 // syncfs, which also waits for every other dirty page of the disk.
@@ -9,27 +8,6 @@ const FSYNC_EACH_UP_TO = 16;
 
 // Parallel fsyncs let the disk merge flushes; more brings nothing.
 const FSYNC_PARALLELISM = 16;
-
-// coreutils' `sync --file-system` (since 8.24) is syncfs(2), which node
-// does not offer: one flush of everything written to one file system.
-let syncfsProbe: Promise<boolean> | undefined;
-
-function canSyncFileSystem(): Promise<boolean> {
-  syncfsProbe ??= new Promise((resolve) => {
-    execFile('sync', ['--help'], { env: HOST_ENV }, (error, stdout) =>
-      resolve(!error && stdout.includes('--file-system')),
-    );
-  });
-  return syncfsProbe;
-}
-
-function syncFileSystem(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('sync', ['--file-system', path], { env: HOST_ENV }, (error) =>
-      error ? reject(new Error(`syncfs ${path}: ${error.message}`)) : resolve(),
-    );
-  });
-}
 
 /**
  * Makes new files and their names durable: each file and each folder
@@ -43,9 +21,7 @@ export async function flushNewFiles(
   root: string,
 ): Promise<void> {
   if (files.length === 0) return;
-  if (files.length > FSYNC_EACH_UP_TO && (await canSyncFileSystem())) {
-    return syncFileSystem(root);
-  }
+  if (files.length > FSYNC_EACH_UP_TO) return syncFileSystem(root);
 
   await mapLimited(files, FSYNC_PARALLELISM, fsyncPath);
   const names = new Set([...folders, ...files.map((file) => dirname(file))]);

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { PERL } from '../perl-programs.ts';
 import { HOST_ENV } from '../sandbox-layout.ts';
-import {
-  applyMetadataProgram,
-  readXattrsProgram,
-} from './metadata-programs.ts';
+import { applyMetadataProgram } from './metadata-programs.ts';
+import { MetadataServer } from './metadata-server.ts';
 
 /** One step of setting an entry's metadata; paths are host paths. */
 export type MetadataOp =
@@ -17,18 +15,19 @@ export type MetadataOp =
 
 const NS_PER_SECOND = 1_000_000_000n;
 
+// Kept for the process's life: see MetadataServer.
+const server = new MetadataServer();
+
 /** xattrs (name -> base64) of each path, `undefined` where it has none. */
 export async function readXattrs(
   paths: readonly string[],
 ): Promise<Array<Record<string, string> | undefined>> {
   if (paths.length === 0) return [];
 
-  const input = paths.map((path) => `${path}\0`).join('');
-  const output = await runPerl(readXattrsProgram(), input);
-  const lines = output.split('\n').slice(0, -1);
-  if (lines.length !== paths.length) {
-    throw new Error(`xattr reader answered ${lines.length} of ${paths.length}`);
-  }
+  const input = ['x', String(paths.length), ...paths]
+    .map((field) => `${field}\0`)
+    .join('');
+  const lines = await server.request(input, paths.length);
 
   return lines.map((line, index) => {
     if (line.startsWith('!')) {
@@ -44,6 +43,15 @@ export async function readXattrs(
     });
     return Object.fromEntries(pairs);
   });
+}
+
+/**
+ * syncfs(2): flushes everything written to the file system holding
+ * `path`; a write-back error fails it.
+ */
+export async function syncFileSystem(path: string): Promise<void> {
+  const [answer] = await server.request(`s\0${path}\0`, 1);
+  if (answer !== 'ok') throw new Error(`syncfs ${path}: ${answer?.slice(1)}`);
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
- * Node has no call for xattrs, mknod or nanosecond utimes, so these run
- * as perl programs making the system calls themselves, one process per
- * batch (as ../perl-programs.ts does for the privileged steps of boot).
+ * Node has no call for xattrs, mknod, nanosecond utimes or syncfs, so
+ * these run as perl programs making the system calls themselves (as
+ * ../perl-programs.ts does for the privileged steps of boot): a server
+ * kept for a capture's calls, one process per batch of a restore.
  * Paths and values travel NUL separated on stdin, never in argv.
  */
 
 interface MetadataSyscalls {
+  syncfs: number;
   lgetxattr: number;
   llistxattr: number;
   lsetxattr: number;
@@ -19,6 +21,7 @@ interface MetadataSyscalls {
 // include/uapi/asm-generic/unistd.h (used by arm64).
 const SYSCALLS: Partial<Record<string, MetadataSyscalls>> = {
   x64: {
+    syncfs: 306,
     lgetxattr: 192,
     llistxattr: 195,
     lsetxattr: 189,
@@ -28,6 +31,7 @@ const SYSCALLS: Partial<Record<string, MetadataSyscalls>> = {
     utimensat: 280,
   },
   arm64: {
+    syncfs: 267,
     lgetxattr: 9,
     llistxattr: 12,
     lsetxattr: 6,
@@ -52,23 +56,27 @@ const KEPT_XATTRS =
 const XATTR_BUFFER = 65536;
 
 /**
- * Reads paths from stdin and prints one line per path: space separated
- * `hexname:hexvalue` pairs, empty where the file system has no xattrs,
- * `!message` where the call failed.
+ * Serves requests from stdin until it closes, each a letter and its
+ * fields, and answers each with the lines it promises:
+ * - `x`, a count n, n paths: one line per path, space separated
+ *   `hexname:hexvalue` xattr pairs, empty where the file system has
+ *   none, `!message` where a call failed;
+ * - `s`, a path: syncfs(2) of its file system, `ok` or `!message`.
  */
-export function readXattrsProgram(): string {
+export function metadataServerProgram(): string {
   const call = syscalls();
   return `
 use strict; use warnings;
 binmode STDIN; binmode STDOUT;
+$| = 1;
 local $/ = "\\0";
-while (my $path = <STDIN>) {
-  chomp $path;
+sub xattrs_of {
+  my ($path) = @_;
   my $names = "\\0" x ${XATTR_BUFFER};
   my $length = syscall(${call.llistxattr}, $path, $names, ${XATTR_BUFFER});
   if ($length < 0) {
-    if ($!{EOPNOTSUPP} || $!{ENOTSUP}) { print "\\n"; next; }
-    print "!listxattr: $!\\n"; next;
+    return '' if $!{EOPNOTSUPP} || $!{ENOTSUP};
+    return "!listxattr: $!";
   }
   my @pairs;
   for my $name (split /\\0/, substr($names, 0, $length)) {
@@ -76,10 +84,27 @@ while (my $path = <STDIN>) {
     my $value = "\\0" x ${XATTR_BUFFER};
     my $size = syscall(${call.lgetxattr}, $path, $name, $value, ${XATTR_BUFFER});
     next if $size < 0 && $!{ENODATA};
-    die "getxattr $name: $!\\n" if $size < 0;
+    return "!getxattr $name: $!" if $size < 0;
     push @pairs, unpack('H*', $name) . ':' . unpack('H*', substr($value, 0, $size));
   }
-  print join(' ', @pairs), "\\n";
+  return join(' ', @pairs);
+}
+while (defined(my $op = <STDIN>)) {
+  chomp $op;
+  if ($op eq 'x') {
+    my $count = <STDIN>; chomp $count;
+    for (1 .. $count) {
+      my $path = <STDIN>; chomp $path;
+      print xattrs_of($path), "\\n";
+    }
+  } elsif ($op eq 's') {
+    my $path = <STDIN>; chomp $path;
+    if (!sysopen(my $handle, $path, 0)) { print "!open: $!\\n"; }
+    elsif (syscall(${call.syncfs}, fileno($handle)) != 0) { print "!syncfs: $!\\n"; }
+    else { print "ok\\n"; }
+  } else {
+    die "unknown request $op\\n";
+  }
 }
 `;
 }

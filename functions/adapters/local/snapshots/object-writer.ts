@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type BigIntStats, constants } from 'node:fs';
+import { constants } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { mapLimited, tempName } from './durable-files.ts';
+import type { EntryStat } from './entry-stat.ts';
 import { IN_MEMORY_BYTES, type ObjectStore } from './object-store.ts';
 import { sha256 } from './tree.ts';
 import type { StoredTree } from './tree-builder.ts';
@@ -71,7 +72,7 @@ export class ObjectWriter {
 /** Hashes a file of the upper dir; stores it too when `objects` is given. */
 export async function hashUpperFile(
   path: string,
-  walked: BigIntStats,
+  walked: EntryStat,
   objects?: ObjectWriter,
 ): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);

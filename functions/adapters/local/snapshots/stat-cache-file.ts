@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { tempName, writeDurably } from './durable-files.ts';
+import type { EntryStat } from './entry-stat.ts';
 import type { EntryFacts } from './stat-cache.ts';
 
 /*
@@ -41,7 +41,7 @@ export function cacheFileIntact(data: Buffer): boolean {
 
 export function encodeRow(
   path: string,
-  stats: BigIntStats,
+  stats: EntryStat,
   facts: EntryFacts,
 ): Buffer {
   const pathBytes = Buffer.from(path);

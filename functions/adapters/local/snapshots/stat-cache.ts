@@ -1,6 +1,6 @@
-import type { BigIntStats } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { unlessMissing } from './durable-files.ts';
+import type { EntryStat } from './entry-stat.ts';
 import {
   CACHE_HEADER_BYTES,
   cacheFileIntact,
@@ -68,7 +68,7 @@ export class StatCache {
   }
 
   /** `path`'s row if its stat is the one its facts were read under. */
-  lookup(path: string, stats: BigIntStats): number | undefined {
+  lookup(path: string, stats: EntryStat): number | undefined {
     const row = this.rows.get(path);
     if (row === undefined) return undefined;
     const { data } = this;
@@ -140,7 +140,7 @@ export class StatCacheBuilder {
     else this.parts.push([row, end]);
   }
 
-  add(path: string, stats: BigIntStats, facts: EntryFacts): void {
+  add(path: string, stats: EntryStat, facts: EntryFacts): void {
     this.rows++;
     this.parts.push(encodeRow(path, stats, facts));
   }

@@ -1,4 +1,4 @@
-import type { BigIntStats } from 'node:fs';
+import { entryType, inodeKey } from './entry-stat.ts';
 import type { EntryFacts } from './stat-cache.ts';
 import { type EntryType, encodeTree, type TreeEntry } from './tree.ts';
 import type { WalkedEntry } from './upper-walk.ts';
@@ -21,16 +21,6 @@ export interface BuiltTrees {
   sizeBytes: number;
 }
 
-export function entryType(stats: BigIntStats): EntryType {
-  if (stats.isFile()) return 'file';
-  if (stats.isDirectory()) return 'dir';
-  if (stats.isSymbolicLink()) return 'symlink';
-  if (stats.isCharacterDevice() && stats.rdev === 0n) return 'whiteout';
-  return 'other';
-}
-
-const inodeKey = (stats: BigIntStats) => `${stats.dev}:${stats.ino}`;
-
 /**
  * Turns a walk into trees, bottom up: a folder's tree names its entries
  * and the hashes of its subfolders' trees, so an unchanged folder keeps
@@ -52,9 +42,9 @@ export function buildTrees(
   const count = (walked: WalkedEntry): void => {
     entryCount++;
     const { stats } = walked;
-    if (!stats.isFile()) return;
+    if (entryType(stats) !== 'file') return;
     // Each hard-linked inode once; most files have no other name.
-    if (stats.nlink > 1n) {
+    if (stats.nlink > 1) {
       const inode = inodeKey(stats);
       if (counted.has(inode)) return;
       counted.add(inode);
@@ -100,18 +90,17 @@ function entryOf(
   link: string | undefined,
 ): TreeEntry {
   const { stats } = walked;
-  const mode = Number(stats.mode);
   return {
     name: walked.name,
     type,
-    mode: type === 'other' ? mode : mode & 0o7777,
-    uid: Number(stats.uid),
-    gid: Number(stats.gid),
+    mode: type === 'other' ? stats.mode : stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
     mtime: String(stats.mtimeNs),
     size: type === 'file' ? Number(stats.size) : 0,
     hash: type === 'file' || type === 'dir' ? facts.hash : undefined,
     target: type === 'symlink' ? facts.target : undefined,
-    rdev: type === 'other' ? Number(stats.rdev) : undefined,
+    rdev: type === 'other' ? stats.rdev : undefined,
     xattrs: facts.xattrs,
     link,
   };
@@ -125,7 +114,7 @@ function linkGroups(root: WalkedEntry): Map<string, string> {
   const members = new Map<string, string[]>();
   const visit = (walked: WalkedEntry) => {
     const type = entryType(walked.stats);
-    if (walked.stats.nlink > 1n && type !== 'dir' && type !== 'whiteout') {
+    if (walked.stats.nlink > 1 && type !== 'dir' && type !== 'whiteout') {
       const key = inodeKey(walked.stats);
       const group = members.get(key) ?? [];
       group.push(walked.path);

@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import { mapLimited } from './durable-files.ts';
+import { entryType, inodeKey } from './entry-stat.ts';
 import { readXattrs } from './metadata-calls.ts';
 import { hashUpperFile, type ObjectWriter } from './object-writer.ts';
 import {
@@ -8,7 +9,7 @@ import {
   StatCacheBuilder,
 } from './stat-cache.ts';
 import { hostPath } from './store-layout.ts';
-import { type BuiltTrees, buildTrees, entryType } from './tree-builder.ts';
+import { type BuiltTrees, buildTrees } from './tree-builder.ts';
 import { type Walk, type WalkedEntry, walkUpper } from './upper-walk.ts';
 
 // Files hashed at once: enough to overlap reads with hashing.
@@ -115,7 +116,7 @@ function keptFolders(
 
 // Whiteouts share one inode by overlayfs' design: never a link.
 const isLinked = (entry: WalkedEntry) =>
-  entry.stats.nlink > 1n && entryType(entry.stats) !== 'whiteout';
+  entry.stats.nlink > 1 && entryType(entry.stats) !== 'whiteout';
 
 async function readFacts(
   upper: string,
@@ -129,7 +130,7 @@ async function readFacts(
   // Hard links share an inode: read its content once.
   const hashes = new Map<string, Promise<string>>();
   const hashOf = (entry: WalkedEntry, path: string) => {
-    const key = `${entry.stats.dev}:${entry.stats.ino}`;
+    const key = inodeKey(entry.stats);
     const hash = hashes.get(key) ?? hashUpperFile(path, entry.stats, objects);
     hashes.set(key, hash);
     return hash;

@@ -1,4 +1,5 @@
-import { type BigIntStats, lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
+import { type EntryStat, entryStat, isFolder } from './entry-stat.ts';
 import { childPath, hostPath } from './store-layout.ts';
 import { compareNames } from './tree.ts';
 
@@ -7,7 +8,7 @@ export interface WalkedEntry {
   /** Absolute inside the sandbox; `/` is the upper dir itself. */
   path: string;
   name: string;
-  stats: BigIntStats;
+  stats: EntryStat;
   /** Folders only, sorted by name. */
   children?: WalkedEntry[];
 }
@@ -35,23 +36,23 @@ const nextTick = () => new Promise((done) => setImmediate(done));
  */
 export async function walkUpper(upper: string, scope = '/'): Promise<Walk> {
   const skipped: string[] = [];
-  const stats = lstatSync(hostPath(upper, scope), {
+  const found = lstatSync(hostPath(upper, scope), {
     bigint: true,
     throwIfNoEntry: false,
   });
-  if (!stats) return { root: undefined, entries: [], skipped };
+  if (!found) return { root: undefined, entries: [], skipped };
 
   const name = scope === '/' ? '' : (scope.split('/').at(-1) ?? '');
-  const root: WalkedEntry = { path: scope, name, stats };
+  const root: WalkedEntry = { path: scope, name, stats: entryStat(found) };
   const entries = [root];
-  const pending = stats.isDirectory() ? [root] : [];
+  const pending = isFolder(root.stats) ? [root] : [];
   let sinceYield = 0;
 
   for (let dir = pending.pop(); dir; dir = pending.pop()) {
     dir.children = readChildren(upper, dir, skipped);
     for (const child of dir.children) {
       entries.push(child);
-      if (child.stats.isDirectory()) pending.push(child);
+      if (isFolder(child.stats)) pending.push(child);
     }
     sinceYield += dir.children.length;
     if (sinceYield >= ENTRIES_PER_SLICE) {
@@ -75,7 +76,10 @@ function readChildren(
       bigint: true,
       throwIfNoEntry: false,
     });
-    if (stats) children.push({ path: childPath(dir.path, name), name, stats });
+    if (stats) {
+      const path = childPath(dir.path, name);
+      children.push({ path, name, stats: entryStat(stats) });
+    }
   }
   return children.sort((a, b) => compareNames(a.name, b.name));
 }
