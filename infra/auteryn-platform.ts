@@ -11,7 +11,7 @@ import { HANDLER_NAMES, HANDLERS } from './handlers.ts';
 import { PlatformNetwork } from './network.ts';
 import { grantHandler } from './permissions.ts';
 import { resolvePlatformConfig } from './platform-config.ts';
-import type { AuterynPlatformProps } from './platform-props.ts';
+import type { AuterynPlatformProps, ExportTarget } from './platform-props.ts';
 import { PlatformRules } from './rules.ts';
 import { SandboxTask } from './sandbox-task.ts';
 import { PlatformSchedules } from './schedules.ts';
@@ -79,7 +79,7 @@ export class AuterynPlatform extends Construct {
         bucket: this.bucket.bucket,
       }),
     });
-    this.grantHandlers();
+    this.grantHandlers(config.exportTargets);
 
     const fns = this.functions.byName;
     consumeEvents(
@@ -117,7 +117,7 @@ export class AuterynPlatform extends Construct {
     });
   }
 
-  private grantHandlers(): void {
+  private grantHandlers(exportTargets: Record<string, ExportTarget>): void {
     const sources = {
       key: this.key,
       tables: this.tables,
@@ -125,6 +125,7 @@ export class AuterynPlatform extends Construct {
       task: this.task,
       bus: this.bus,
       bucket: this.bucket,
+      exportTargets,
     };
     for (const name of HANDLER_NAMES) {
       grantHandler(this.functions.byName[name], HANDLERS[name], sources);

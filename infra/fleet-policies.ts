@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { MANAGED_TAG } from '../functions/handlers/env.ts';
 import type { SandboxCluster } from './cluster.ts';
 import { acknowledge, wildcardResourceFinding } from './nag.ts';
+import type { ExportTarget } from './platform-props.ts';
 import type { SandboxTask } from './sandbox-task.ts';
 
 const managed = (kind: 'Request' | 'Resource') => ({
@@ -60,6 +61,12 @@ export function snapshotStatements(fn: IConstruct): iam.PolicyStatement[] {
     }),
     new iam.PolicyStatement({
       actions: ['ec2:DeleteSnapshot'],
+      resources: [snapshots],
+      conditions: managed('Resource'),
+    }),
+    // An import takes over the copies an export left here: retagged.
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateTags'],
       resources: [snapshots],
       conditions: managed('Resource'),
     }),
@@ -154,4 +161,57 @@ export function describeStatements(
       },
     }),
   ];
+}
+
+/**
+ * Exports to other regions: CopySnapshot into each target region (the
+ * copy tagged in the same call) and the package into the target
+ * deployment's bucket, below `exports/` only.
+ */
+export function exportTargetStatements(
+  fn: IConstruct,
+  targets: Record<string, ExportTarget>,
+): iam.PolicyStatement[] {
+  const stack = Stack.of(fn);
+  const statements: iam.PolicyStatement[] = [];
+  for (const [region, target] of Object.entries(targets)) {
+    const copies = stack.formatArn({
+      service: 'ec2',
+      region,
+      account: '',
+      resource: 'snapshot',
+      resourceName: '*',
+    });
+    const objects = `arn:${stack.partition}:s3:::${target.bucketName}/exports/*`;
+    for (const resource of [copies, objects]) {
+      acknowledge(
+        fn,
+        wildcardResourceFinding(fn, resource),
+        `exports to ${region}: copies EC2 names (tagged ${MANAGED_TAG} ` +
+          'in the request) and objects below exports/ of its bucket',
+      );
+    }
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['ec2:CopySnapshot'],
+        resources: [copies],
+        conditions: managed('Request'),
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [copies],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'CopySnapshot' } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        resources: [objects],
+      }),
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${stack.partition}:s3:::${target.bucketName}`],
+        conditions: { StringLike: { 's3:prefix': ['exports/*'] } },
+      }),
+    );
+  }
+  return statements;
 }

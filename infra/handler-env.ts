@@ -44,6 +44,7 @@ export function handlerEnvironment(
     NAMES_TABLE: table('names'),
     ACTIVITY_TABLE: table('activity'),
     SCHEDULES_TABLE: table('schedules'),
+    TRANSFERS_TABLE: table('transfers'),
     EVENT_BUS_NAME: sources.bus.eventBusName,
     CLUSTER_ARN: sources.cluster.cluster.clusterArn,
     TASK_DEFINITION_ARN: task.taskDefinition.taskDefinitionArn,
@@ -61,6 +62,24 @@ export function handlerEnvironment(
     DEFAULT_MAX_SNAPSHOTS: String(config.defaultRetention.maxSnapshots),
     SANDBOX_SIZES: JSON.stringify(sizesAsResources(config.sandboxSizes)),
     AUTERYN_REGION: Stack.of(sources.bus).region,
+    EXPORT_TARGETS: Stack.of(sources.bus).toJsonString({
+      // Exports to this region land in this deployment's own bucket.
+      [Stack.of(sources.bus).region]:
+        `s3://${sources.bucket.bucketName}/exports`,
+      ...Object.fromEntries(
+        Object.entries(config.exportTargets).map(([region, target]) => [
+          region,
+          `s3://${target.bucketName}/exports`,
+        ]),
+      ),
+    }),
+    EXPORT_KMS_KEYS: Stack.of(sources.bus).toJsonString(
+      Object.fromEntries(
+        Object.entries(config.exportTargets).flatMap(([region, target]) =>
+          target.kmsKeyArn ? [[region, target.kmsKeyArn]] : [],
+        ),
+      ),
+    ),
     LOG_LEVEL: 'INFO',
   };
 }

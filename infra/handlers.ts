@@ -70,8 +70,9 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
     timeout: Duration.seconds(29),
     memorySize: 1024,
     trigger: 'http',
-    tables: { ...allWrite, schedules: 'read' },
-    can: ['agent'],
+    tables: { ...allWrite, schedules: 'read', transfers: 'write' },
+    // An import reads its package here and takes over the EBS copies.
+    can: ['agent', 'snapshots', 'exports'],
   },
   'snapshot-tick': {
     description: 'Auteryn: snapshots running sandboxes that changed',
@@ -115,7 +116,7 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
     timeout: Duration.minutes(10),
     memorySize: 512,
     trigger: 'stream',
-    tables: allWrite,
+    tables: { ...allWrite, transfers: 'write' },
     can: ['tasks', 'snapshots', 'agent', 'exports'],
   },
   'ebs-notification': {
@@ -143,8 +144,9 @@ export const HANDLERS: Record<HandlerName, HandlerSpec> = {
     trigger: 'schedule',
     retryAttempts: 0,
     reservedConcurrency: 1,
-    tables: { ...allWrite, schedules: 'write' },
-    can: ['describe'],
+    tables: { ...allWrite, schedules: 'write', transfers: 'write' },
+    // It carries exports on: copies to other regions, packages to buckets.
+    can: ['describe', 'snapshots', 'exports'],
   },
 };
 

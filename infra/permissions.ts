@@ -7,12 +7,14 @@ import type { SandboxCluster } from './cluster.ts';
 import { grantKey } from './encryption.ts';
 import {
   describeStatements,
+  exportTargetStatements,
   snapshotStatements,
   taskStatements,
   UNSCOPED_DESCRIBE,
 } from './fleet-policies.ts';
 import type { Capability, HandlerSpec } from './handlers.ts';
 import { acknowledge } from './nag.ts';
+import type { ExportTarget } from './platform-props.ts';
 import type { SandboxTask } from './sandbox-task.ts';
 import type { PlatformTables, TableKey } from './tables.ts';
 
@@ -40,6 +42,8 @@ export interface GrantSources {
   readonly task: SandboxTask;
   readonly bus: PlatformBus;
   readonly bucket: ExportBucket;
+  /** Other regions' deployments exports go to. */
+  readonly exportTargets: Record<string, ExportTarget>;
 }
 
 /**
@@ -91,6 +95,7 @@ function grantCapability(
       return;
     case 'exports':
       sources.bucket.grantReadWrite(fn);
+      exportTargetStatements(fn, sources.exportTargets).forEach(add);
       return;
     default:
       capability satisfies never;

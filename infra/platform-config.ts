@@ -14,6 +14,7 @@ import {
 import type {
   AuterynPlatformProps,
   EgressRule,
+  ExportTarget,
   SandboxSizeSpec,
 } from './platform-props.ts';
 
@@ -40,6 +41,7 @@ export interface PlatformConfig {
   readonly eventBusName: string;
   readonly eventArchiveRetention: Duration;
   readonly logRetention: logs.RetentionDays;
+  readonly exportTargets: Record<string, ExportTarget>;
 }
 
 const defaultSizes = Object.fromEntries(
@@ -99,6 +101,7 @@ export function resolvePlatformConfig(
     eventBusName: props.eventBusName ?? 'auteryn',
     eventArchiveRetention: props.eventArchiveRetention ?? Duration.days(30),
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    exportTargets: props.exportTargets ?? {},
   };
 }
 

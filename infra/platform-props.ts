@@ -115,4 +115,18 @@ export interface AuterynPlatformProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Regions this deployment may export sandboxes to, each with the
+   * target deployment's export bucket (its `ExportBucket` output) and
+   * optionally the KMS key ARN EBS copies are re-encrypted with there.
+   * @default {} (exports only to this deployment's own bucket)
+   */
+  readonly exportTargets?: Record<string, ExportTarget>;
+}
+
+/** Where exports to one region go. */
+export interface ExportTarget {
+  readonly bucketName: string;
+  /** @default the target region's default EBS encryption key */
+  readonly kmsKeyArn?: string;
 }

@@ -24,6 +24,7 @@ const LOGICAL_NAMES: TableNames = {
   names: 'names',
   activity: 'activity',
   schedules: 'schedules',
+  transfers: 'transfers',
 };
 
 const PROJECTION_TYPES: Record<string, dynamodb.ProjectionType> = {

@@ -12,7 +12,7 @@ import {
   snapshotRetentionSchema,
 } from '../snapshots/snapshot.ts';
 import { shutdownAfterSchema } from './duration.ts';
-import type { StopReason } from './events.ts';
+import type { SandboxImportedData, StopReason } from './events.ts';
 import type { Isolation } from './isolation.ts';
 import { DEFAULT_SANDBOX_SIZE, sandboxSizeSchema } from './sizes.ts';
 
@@ -100,6 +100,13 @@ export type SandboxCommand =
       type: 'RecordSandboxRestored';
       data: { rewritten: number; bytesWritten: number };
     }
+  | { type: 'ImportSandbox'; data: SandboxImportedData }
+  | {
+      type: 'RequestExport';
+      data: { exportId: string; targetRegion: string; snapshotIds: string[] };
+    }
+  | { type: 'RecordExported'; data: { exportId: string; location: string } }
+  | { type: 'RecordExportFailed'; data: { exportId: string; error: string } }
   | { type: 'RecordSandboxStarted'; data: { isolation: Isolation } }
   | { type: 'RecordSandboxStartFailed'; data: { error: string } }
   | { type: 'RecordSandboxStopped'; data: Record<string, never> }

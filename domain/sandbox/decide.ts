@@ -3,6 +3,11 @@ import {
   decideSnapshots,
   isSnapshotCommand,
 } from '../snapshots/decide-snapshots.ts';
+import {
+  decideExports,
+  decideImport,
+  isExportCommand,
+} from '../transfer/decide-transfers.ts';
 import type { SandboxCommand, UpdateSandboxInput } from './commands.ts';
 import type { SandboxEvent, SandboxSettings, StopReason } from './events.ts';
 import { assertNever, type Sandbox, type SandboxState } from './state.ts';
@@ -26,8 +31,10 @@ export function decide(
       },
     ];
   }
+  if (command.type === 'ImportSandbox') return decideImport(command, state);
   if (!state) throw new NotFoundError('no such sandbox');
   if (isSnapshotCommand(command)) return decideSnapshots(command, state);
+  if (isExportCommand(command)) return decideExports(command, state);
 
   switch (command.type) {
     case 'StartSandbox':
@@ -140,6 +147,12 @@ function update(state: Sandbox, input: UpdateSandboxInput): SandboxEvent[] {
 
 function remove(state: Sandbox, keepSnapshots: boolean): SandboxEvent[] {
   if (isGone(state)) return [];
+  if (state.exports.length > 0) {
+    throw new IllegalStateError(
+      `cannot delete sandbox ${state.id} while it is being exported: ` +
+        'retry once the export is done',
+    );
+  }
   if (state.pendingRestore) {
     throw new IllegalStateError(
       `cannot delete sandbox ${state.id} while it is being restored: ` +

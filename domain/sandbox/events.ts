@@ -1,5 +1,9 @@
 import type { SnapshotStats } from '../ports/snapshot-store.ts';
-import type { SnapshotKind, SnapshotRetention } from '../snapshots/snapshot.ts';
+import type {
+  Snapshot,
+  SnapshotKind,
+  SnapshotRetention,
+} from '../snapshots/snapshot.ts';
 import type { Isolation } from './isolation.ts';
 import type { SandboxSize } from './sizes.ts';
 
@@ -27,6 +31,26 @@ export interface PendingRestore {
   /** The snapshot of what the restore replaces, taken first. */
   preRestoreSnapshotId: string;
 }
+
+/** Where an imported sandbox came from. */
+export interface ImportOrigin {
+  importId: string;
+  exportId: string;
+  source: string;
+  sourceRegion: string;
+  sourceSandboxId: string;
+}
+
+/** The first event of a sandbox made by an import. */
+export type SandboxImportedData = SandboxSettings &
+  ImportOrigin & {
+    sandboxId: string;
+    tenantId: string;
+    name: string;
+    image: string;
+    /** The history carried, oldest first; the newest is on its disk. */
+    snapshots: Snapshot[];
+  };
 
 export type SandboxEvent =
   | {
@@ -64,6 +88,13 @@ export type SandboxEvent =
   | { type: 'SnapshotsPruned'; data: { snapshotIds: string[] } }
   | { type: 'RestoreRequested'; data: PendingRestore }
   | { type: 'RestoreFailed'; data: { snapshotId: string; error: string } }
+  | { type: 'SandboxImported'; data: SandboxImportedData }
+  | {
+      type: 'SandboxExportRequested';
+      data: { exportId: string; targetRegion: string; snapshotIds: string[] };
+    }
+  | { type: 'SandboxExported'; data: { exportId: string; location: string } }
+  | { type: 'SandboxExportFailed'; data: { exportId: string; error: string } }
   | {
       type: 'SandboxRestored';
       data: {

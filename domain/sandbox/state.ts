@@ -1,27 +1,24 @@
-import { DEFAULT_IDLE_CPU_PERCENT } from '../idle/idle-policy.ts';
 import {
   evolveSnapshots,
   isSnapshotEvent,
 } from '../snapshots/evolve-snapshots.ts';
-import {
-  DEFAULT_SNAPSHOT_RETENTION,
-  newestCompleted,
-  type Snapshot,
-} from '../snapshots/snapshot.ts';
+import { newestCompleted, type Snapshot } from '../snapshots/snapshot.ts';
+import { evolveExports, isExportEvent } from '../transfer/evolve-exports.ts';
 import {
   closeIdleStopped,
   closeRunning,
-  emptyLedger,
   openIdleStopped,
   openRunning,
   type UsageLedger,
 } from '../usage/ledger.ts';
 import type {
+  ImportOrigin,
   PendingRestore,
   RecordedEvent,
   SandboxSettings,
   StopReason,
 } from './events.ts';
+import { born } from './genesis.ts';
 import type { Isolation } from './isolation.ts';
 
 export type SandboxStatus =
@@ -63,43 +60,27 @@ export interface Sandbox extends SandboxSettings {
   bootSnapshotId: string | null;
   /** Running and idle-stopped time per day, for usage reports. */
   usage: UsageLedger;
+  /** Exports under way: their snapshots may not go until they are done. */
+  exports: ActiveExport[];
+  /** Set on a sandbox made by an import: where it came from. */
+  importedFrom: ImportOrigin | null;
   createdAt: string;
   updatedAt: string;
   /** Version of the last event applied. */
   version: number;
 }
 
+export interface ActiveExport {
+  exportId: string;
+  snapshotIds: string[];
+}
+
 /** `undefined` is the state of a stream that has no events yet. */
 export type SandboxState = Sandbox | undefined;
 
 export function evolve(state: SandboxState, event: RecordedEvent): Sandbox {
-  if (event.type === 'SandboxCreated') {
-    const { sandboxId, tenantId, name, image, ...settings } = event.data;
-    return {
-      id: sandboxId,
-      tenantId,
-      name,
-      image,
-      ...settings,
-      snapshotRetention:
-        settings.snapshotRetention ?? DEFAULT_SNAPSHOT_RETENTION,
-      idleCpuPercent: settings.idleCpuPercent ?? DEFAULT_IDLE_CPU_PERCENT,
-      snapshots: [],
-      pendingRestore: null,
-      keepSnapshots: false,
-      startedAt: null,
-      stopSnapshotId: null,
-      bootSnapshotId: null,
-      usage: emptyLedger(),
-      status: 'starting',
-      stoppedReason: null,
-      restartPending: false,
-      isolation: null,
-      lastError: null,
-      createdAt: event.at,
-      updatedAt: event.at,
-      version: event.version,
-    };
+  if (event.type === 'SandboxCreated' || event.type === 'SandboxImported') {
+    return born(event);
   }
   if (!state) throw new Error(`${event.type} before SandboxCreated`);
 
@@ -112,8 +93,12 @@ function move(state: Sandbox, event: RecordedEvent): Sandbox {
   if (isSnapshotEvent(event)) {
     return { ...next, snapshots: evolveSnapshots(state.snapshots, event) };
   }
+  if (isExportEvent(event)) {
+    return { ...next, exports: evolveExports(state.exports, event) };
+  }
   switch (event.type) {
     case 'SandboxCreated':
+    case 'SandboxImported':
       throw new Error(`sandbox ${state.id} created twice`);
     case 'SandboxStartRequested':
       return { ...next, status: 'starting', lastError: null };

@@ -16,4 +16,9 @@ export interface LifecycleParts {
   ids: Pick<IdGenerator, 'snapshotId'>;
   clock: Clock;
   log: Log;
+  /**
+   * Carries out an export once it is asked for (the transfer jobs);
+   * without it, export requests are recorded and nothing copies them.
+   */
+  exporter?: (exportId: string) => Promise<void>;
 }

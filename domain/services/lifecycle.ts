@@ -18,7 +18,7 @@ export class SandboxLifecycle {
   private readonly jobs: SandboxJobs;
   private readonly flows: SandboxFlows;
 
-  constructor(parts: LifecycleParts) {
+  constructor(private readonly parts: LifecycleParts) {
     this.jobs = new SandboxJobs((sandboxId, error) =>
       parts.log.error('sandbox job failed', { sandboxId, error }),
     );
@@ -84,6 +84,10 @@ export class SandboxLifecycle {
         return () => flows.resume(sandboxId);
       case 'RestoreRequested':
         return () => flows.restore(sandboxId);
+      case 'SandboxExportRequested': {
+        const { exporter } = this.parts;
+        return exporter && (() => exporter(event.data.exportId));
+      }
       case 'SnapshotDeleted':
         return () => flows.snapshots.forget(sandboxId, [event.data.snapshotId]);
       case 'SnapshotsPruned':

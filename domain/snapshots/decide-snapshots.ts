@@ -2,6 +2,7 @@ import { ConflictError, IllegalStateError, NotFoundError } from '../errors.ts';
 import type { SandboxCommand } from '../sandbox/commands.ts';
 import type { SandboxEvent } from '../sandbox/events.ts';
 import type { Sandbox } from '../sandbox/state.ts';
+import { snapshotsInExport } from '../transfer/decide-transfers.ts';
 import { snapshotsToPrune } from './retention.ts';
 import { resolveSnapshot } from './time-travel.ts';
 
@@ -128,6 +129,11 @@ function deleteSnapshot(state: Sandbox, snapshotId: string): SandboxEvent[] {
       `snapshot ${snapshotId} is in use by a restore in progress`,
     );
   }
+  if (snapshotsInExport(state).has(snapshotId)) {
+    throw new IllegalStateError(
+      `snapshot ${snapshotId} is being exported; delete it once done`,
+    );
+  }
   return [{ type: 'SnapshotDeleted', data: { snapshotId } }];
 }
 
@@ -135,12 +141,13 @@ function prune(state: Sandbox, now: Date): SandboxEvent[] {
   if (state.status === 'deleting') return [];
 
   const restore = state.pendingRestore;
+  const exporting = snapshotsInExport(state);
   const inUse = [restore?.snapshotId, restore?.preRestoreSnapshotId];
   const snapshotIds = snapshotsToPrune(
     state.snapshots,
     now,
     state.snapshotRetention,
-  ).filter((id) => !inUse.includes(id));
+  ).filter((id) => !inUse.includes(id) && !exporting.has(id));
 
   if (snapshotIds.length === 0) return [];
   return [{ type: 'SnapshotsPruned', data: { snapshotIds } }];

@@ -15,6 +15,7 @@ import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerSandboxRoutes } from './routes/sandboxes.ts';
 import { registerSnapshotFileRoutes } from './routes/snapshot-files.ts';
 import { registerSnapshotRoutes } from './routes/snapshots.ts';
+import { registerTransferRoutes } from './routes/transfers.ts';
 
 /**
  * The HTTP API v1: one Hono app, served by a Node HTTP server locally and
@@ -70,6 +71,7 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   registerSnapshotRoutes(app, deps);
   registerSnapshotFileRoutes(app, deps);
   registerMetricsRoutes(app, deps);
+  registerTransferRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

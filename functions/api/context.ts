@@ -4,12 +4,14 @@ import type { MetricsService } from '../../domain/services/metrics-service.ts';
 import type { SandboxService } from '../../domain/services/sandbox-service.ts';
 import type { SnapshotService } from '../../domain/services/snapshot-service.ts';
 import type { SandboxWorkspace } from '../../domain/services/workspace.ts';
+import type { TransferService } from '../transfer/transfer-service.ts';
 
 export interface ApiDependencies {
   sandboxes: SandboxService;
   workspace: SandboxWorkspace;
   snapshots: SnapshotService;
   metrics: MetricsService;
+  transfers: TransferService;
   logger: Log;
   /** Cap on a file upload, streamed to disk. */
   maxUploadBytes: number;

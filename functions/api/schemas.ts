@@ -32,6 +32,15 @@ export const sandboxSchema = z
     startedAt: z.string().nullable(),
     lastSnapshotAt: z.string().nullable(),
     snapshotCount: z.number().int(),
+    importedFrom: z
+      .object({
+        importId: z.string(),
+        exportId: z.string(),
+        source: z.string(),
+        sourceRegion: z.string(),
+        sourceSandboxId: z.string(),
+      })
+      .nullable(),
     image: z.string(),
     isolation: isolationSchema.nullable(),
     lastError: z.string().nullable(),

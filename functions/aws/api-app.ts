@@ -20,10 +20,12 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
  */
 export function createAwsApi(platform: AwsPlatform): ApiApp {
   const { sandboxes, runtime, store, activity, clock, ids, sleep } = platform;
+  const snapshots = new SnapshotService(sandboxes, store, ids);
   return createApiApp({
     sandboxes,
     workspace: new SandboxWorkspace(sandboxes, runtime, activity, clock),
-    snapshots: new SnapshotService(sandboxes, store, ids),
+    snapshots,
+    transfers: platform.transfers.service(sandboxes, snapshots),
     metrics: new MetricsService({
       sandboxes,
       runtime,

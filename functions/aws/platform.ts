@@ -31,6 +31,7 @@ import {
   SandboxAgents,
 } from '../adapters/aws/sandbox-agents.ts';
 import type { HandlerEnv } from '../handlers/env.ts';
+import { type AwsTransferOptions, awsTransfers } from './transfers.ts';
 
 /** The SDK clients, one each per process; tests pass moto's. */
 export interface AwsClients {
@@ -41,7 +42,7 @@ export interface AwsClients {
   secrets: SecretsManagerClient;
 }
 
-export interface AwsPlatformOptions {
+export interface AwsPlatformOptions extends AwsTransferOptions {
   clients?: AwsClients;
   clock?: Clock;
   /** Where a task's agent answers; default its private IP (tests: local). */
@@ -110,6 +111,18 @@ export function createAwsPlatform(
 
   const projector = new SandboxProjector(events, views);
   const handler = new SandboxCommandHandler(events, views, projector, clock);
+  const core = {
+    clients,
+    handler,
+    events,
+    names,
+    gateway,
+    store,
+    clock,
+    log,
+    ids,
+  };
+  const transfers = awsTransfers(core, env, options);
   const lifecycle = new SandboxLifecycle({
     handler,
     runtime,
@@ -119,6 +132,7 @@ export function createAwsPlatform(
     ids,
     clock,
     log,
+    exporter: transfers.exporter,
   });
   const sandboxes = new SandboxService(
     handler,
@@ -152,6 +166,7 @@ export function createAwsPlatform(
     lifecycle,
     sandboxes,
     ids,
+    transfers,
     idleCheck: new IdleCheck({
       views,
       runtime,
@@ -169,6 +184,19 @@ export function createAwsPlatform(
 }
 
 export type AwsPlatform = ReturnType<typeof createAwsPlatform>;
+
+/** What the transfers are built from, before the lifecycle. */
+export interface AwsPlatformCore {
+  clients: AwsClients;
+  handler: SandboxCommandHandler;
+  events: DynamoDBEventStore;
+  names: DynamoDBNameRegistry;
+  gateway: Ec2SnapshotGateway;
+  store: EbsSnapshotStore;
+  clock: Clock;
+  log: Logger;
+  ids: { sandboxId(): string; snapshotId(): string };
+}
 
 /** Each reads its region, credentials and endpoint from the environment. */
 function defaultClients(): AwsClients {

@@ -1,5 +1,6 @@
 import type { HttpTransport } from './http.ts';
 import { sandboxPath, snapshotPath, snapshotsPath } from './paths.ts';
+import { TransferMethods } from './transfer-methods.ts';
 import type {
   CreateSnapshotRequest,
   FileEntry,
@@ -12,11 +13,12 @@ import type {
 import { pollForSnapshot, type WaitOptions } from './wait.ts';
 
 /**
- * The snapshot and time-travel half of AuterynClient, kept apart so that
- * each file has one job. AuterynClient extends it and supplies `http`.
+ * The snapshot and time-travel part of AuterynClient, kept apart so that
+ * each file has one job (exports and imports come from TransferMethods).
+ * AuterynClient extends it and supplies `http`.
  */
-export abstract class SnapshotMethods {
-  protected abstract readonly http: HttpTransport;
+export abstract class SnapshotMethods extends TransferMethods {
+  protected abstract override readonly http: HttpTransport;
 
   /**
    * Takes a snapshot now. The platform answers once it completed or

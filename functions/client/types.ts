@@ -4,7 +4,12 @@ import type {
   createSnapshotInputSchema,
   updateSandboxInputSchema,
 } from '../../domain/sandbox/commands.ts';
+import type {
+  exportInputSchema,
+  importInputSchema,
+} from '../../domain/transfer/transfer.ts';
 import type { metricsSchema, usageSchema } from '../api/routes/metrics.ts';
+import type { exportSchema, importSchema } from '../api/routes/transfers.ts';
 import type {
   eventSchema,
   execInputSchema,
@@ -25,6 +30,10 @@ export type SandboxStatus = Sandbox['status'];
 export type SandboxSize = Sandbox['size'];
 export type ExecResult = z.infer<typeof execResultSchema>;
 export type SandboxMetrics = z.infer<typeof metricsSchema>;
+export type SandboxExport = z.infer<typeof exportSchema>;
+export type SandboxImport = z.infer<typeof importSchema>;
+export type ExportRequest = z.input<typeof exportInputSchema>;
+export type ImportRequest = z.input<typeof importInputSchema>;
 export type SandboxUsageReport = z.infer<typeof usageSchema>;
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 export type SandboxEvent = z.infer<typeof eventSchema>;

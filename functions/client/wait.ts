@@ -49,7 +49,35 @@ export function pollForSnapshot(
   );
 }
 
-async function pollUntil<T>(
+/**
+ * Reads a transfer until it completed or failed, telling each reading
+ * to `onProgress` (the CLI draws its bar from it).
+ */
+export function pollForTransfer<T extends { status: string; id: string }>(
+  read: () => Promise<T>,
+  options: WaitOptions & { onProgress?(transfer: T): void },
+): Promise<T> {
+  return pollUntil(
+    async () => {
+      const transfer = await read();
+      options.onProgress?.(transfer);
+      return transfer;
+    },
+    (transfer) =>
+      transfer.status === 'completed' || transfer.status === 'failed',
+    options,
+    (last) =>
+      new WaitTimeoutError(
+        last.id,
+        last.status,
+        ['completed', 'failed'],
+        options.timeoutMs,
+        `transfer ${last.id}`,
+      ),
+  );
+}
+
+export async function pollUntil<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   options: WaitOptions,

@@ -35,6 +35,21 @@ const sandboxSizesSchema = z
   })
   .pipe(z.record(sandboxSizeSchema, resourcesSchema));
 
+/** A JSON object from region names to values of `value`. */
+function jsonRecord<T extends z.ZodType<string>>(value: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), value));
+}
+
 /**
  * Every environment variable the Lambda handlers read. The CDK construct
  * sets exactly these (its types are derived from this schema), plus the
@@ -46,6 +61,7 @@ export const handlerEnvSchema = z.object({
   NAMES_TABLE: name,
   ACTIVITY_TABLE: name,
   SCHEDULES_TABLE: name,
+  TRANSFERS_TABLE: name,
   EVENT_BUS_NAME: name,
   CLUSTER_ARN: arn,
   TASK_DEFINITION_ARN: arn,
@@ -66,6 +82,13 @@ export const handlerEnvSchema = z.object({
   DEFAULT_MAX_SNAPSHOTS: count.default(100),
   SANDBOX_SIZES: sandboxSizesSchema,
   AUTERYN_REGION: name,
+  /**
+   * Where exports to each region go, `{"eu-west-1":"s3://bucket/prefix"}`:
+   * the target deployments' export buckets.
+   */
+  EXPORT_TARGETS: jsonRecord(z.string().startsWith('s3://')).default({}),
+  /** The key to re-encrypt EBS copies with, per target region. */
+  EXPORT_KMS_KEYS: jsonRecord(arn).default({}),
   LOG_LEVEL: z
     .enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
     .default('INFO'),

@@ -15,6 +15,8 @@ export interface ReconcileReport {
   abandoned: number;
   /** Sandboxes whose history was thinned. */
   pruned: number;
+  /** Exports carried on while their EBS copies complete. */
+  exports: number;
 }
 
 /**
@@ -25,7 +27,12 @@ export interface ReconcileReport {
  */
 export function createReconciler(platform: AwsPlatform) {
   return async (_event?: unknown, _context?: Context) => {
-    const report: ReconcileReport = { settled: 0, abandoned: 0, pruned: 0 };
+    const report: ReconcileReport = {
+      settled: 0,
+      abandoned: 0,
+      pruned: 0,
+      exports: 0,
+    };
 
     for await (const summary of platform.views.active()) {
       if (summary.snapshotsInFlight === 0 && !summary.unissuedAutoSnapshotId) {
@@ -37,6 +44,7 @@ export function createReconciler(platform: AwsPlatform) {
       report.abandoned += await abandonUnissued(platform, state);
     }
 
+    report.exports = await platform.transfers.resume();
     report.pruned = await pruneAll(platform.views, (sandboxId) =>
       platform.lifecycle.run(sandboxId, (flows) =>
         flows.snapshots.prune(sandboxId),

@@ -5,6 +5,7 @@ import {
   durationSchema,
   durationSeconds,
 } from '../../domain/sandbox/duration.ts';
+import { regionSchema } from '../../domain/transfer/transfer.ts';
 import {
   DEFAULT_PRICES,
   type PriceList,
@@ -39,6 +40,14 @@ export const localConfigSchema = z.object({
   AUTERYN_IDLE_CHECK_INTERVAL: durationSchema.default('1m'),
   AUTERYN_PRICE_PER_HOUR: pricesSchema.optional(),
   AUTERYN_CURRENCY: z.string().min(1).max(8).default('USD'),
+  AUTERYN_REGION: regionSchema.default('local'),
+  AUTERYN_EXPORT_STORE: z
+    .string()
+    .refine(
+      (store) => store.startsWith('s3://') || store.startsWith('/'),
+      'an s3://bucket/prefix URI or an absolute directory',
+    )
+    .optional(),
   AUTERYN_LOG_LEVEL: z
     .enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])
     .default('INFO'),
@@ -55,6 +64,10 @@ export interface LocalConfig {
   idleCheckIntervalMs: number;
   /** What a running hour costs per size, for usage reports. */
   prices: PriceList;
+  /** This platform's region name, recorded on exports and imports. */
+  region: string;
+  /** Where exports go: a directory or `s3://bucket/prefix`; default `<dataDir>/exports`. */
+  exportStore?: string;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -78,6 +91,8 @@ export function readLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
       durationSeconds(settings.AUTERYN_SNAPSHOT_INTERVAL) * 1000,
     idleCheckIntervalMs:
       durationSeconds(settings.AUTERYN_IDLE_CHECK_INTERVAL) * 1000,
+    region: settings.AUTERYN_REGION,
+    exportStore: settings.AUTERYN_EXPORT_STORE,
     prices: {
       currency: settings.AUTERYN_CURRENCY,
       perHour: settings.AUTERYN_PRICE_PER_HOUR ?? DEFAULT_PRICES.perHour,

@@ -34,6 +34,7 @@ import type { ApiApp, ApiDependencies } from '../api/context.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
 import { startLocalSchedules } from './schedules.ts';
+import { localTransfers } from './transfers.ts';
 
 export interface PlatformOptions {
   tenantOf?: ApiDependencies['tenantOf'];
@@ -103,6 +104,19 @@ export async function startLocalPlatform(
   const projector = new SandboxProjector(events, views);
   const clock = options.clock ?? { now: () => new Date() };
   const handler = new SandboxCommandHandler(events, views, projector, clock);
+  const transfers = localTransfers({
+    dynamodb: database.client,
+    table: tables.transfers,
+    dataDir: config.dataDir,
+    region: config.region,
+    exportStore: config.exportStore ?? join(config.dataDir, 'exports'),
+    handler,
+    events,
+    names,
+    store,
+    clock,
+    log: logger,
+  });
   const lifecycle = new SandboxLifecycle({
     handler,
     runtime,
@@ -112,6 +126,7 @@ export async function startLocalPlatform(
     ids,
     clock,
     log: logger,
+    exporter: transfers.startExport,
   });
   handler.onCommit(lifecycle.react);
   handler.onCommit(async (commit) => logCommit(logger, commit));
@@ -124,6 +139,8 @@ export async function startLocalPlatform(
     runtime,
   });
 
+  await transfers.resume();
+
   const sandboxes = new SandboxService(
     handler,
     views,
@@ -133,10 +150,12 @@ export async function startLocalPlatform(
     ids,
     lifecycle.settled,
   );
+  const snapshots = new SnapshotService(sandboxes, store, ids);
   const app = createApiApp({
     sandboxes,
     workspace: new SandboxWorkspace(sandboxes, runtime, activity, clock),
-    snapshots: new SnapshotService(sandboxes, store, ids),
+    snapshots,
+    transfers: transfers.service(sandboxes, snapshots),
     metrics: new MetricsService({
       sandboxes,
       runtime,
@@ -180,6 +199,7 @@ export async function startLocalPlatform(
     idleCheck: schedules.idleCheck,
     close: async () => {
       schedules.stop();
+      await transfers.jobs.drain();
       await lifecycle.drain();
       await runtime.close();
       await database.close();

@@ -136,6 +136,7 @@ describe('AWS mode end to end, through moto', () => {
       NAMES_TABLE: tables.names,
       ACTIVITY_TABLE: tables.activity,
       SCHEDULES_TABLE: tables.schedules,
+      TRANSFERS_TABLE: tables.transfers,
       EVENT_BUS_NAME: 'auteryn',
       CLUSTER_ARN: `arn:aws:ecs:${moto.region}:${ACCOUNT}:cluster/${ecs.cluster}`,
       TASK_DEFINITION_ARN: ecs.taskDefinition,

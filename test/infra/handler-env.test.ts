@@ -15,6 +15,7 @@ const deployed = {
   NAMES_TABLE: 'Auteryn-names',
   ACTIVITY_TABLE: 'Auteryn-activity',
   SCHEDULES_TABLE: 'Auteryn-schedules',
+  TRANSFERS_TABLE: 'Auteryn-transfers',
   EVENT_BUS_NAME: 'auteryn',
   CLUSTER_ARN: 'arn:aws:ecs:eu-west-1:123456789012:cluster/auteryn',
   TASK_DEFINITION_ARN:

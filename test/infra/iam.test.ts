@@ -83,6 +83,12 @@ describe('IAM', () => {
           },
         },
       }),
+      // An import retags the copies an export left: managed ones only.
+      expect.objectContaining({
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' },
+        },
+      }),
     ]);
   });
 

@@ -34,6 +34,12 @@ new AuterynPlatform(stack, 'Platform', {
   ],
   removalPolicy: RemovalPolicy.DESTROY,
   eventBusName: 'auteryn-staging',
+  exportTargets: {
+    'us-west-2': {
+      bucketName: 'auteryn-west-exports',
+      kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/west',
+    },
+  },
 });
 const template = Template.fromStack(stack);
 
@@ -112,6 +118,28 @@ describe('AuterynPlatform props', () => {
     )) {
       expect(table.DeletionPolicy).toBe('Delete');
     }
+  });
+
+  it('may copy snapshots and write packages to the export targets only', () => {
+    const policies = resourcesOf(template, 'AWS::IAM::Policy').filter((p) =>
+      p.id.includes('Lifecycle'),
+    );
+    const statements = policies.flatMap(
+      (p) =>
+        (
+          p.properties.PolicyDocument as {
+            Statement: Record<string, unknown>[];
+          }
+        ).Statement,
+    );
+    const text = JSON.stringify(statements);
+    expect(text).toContain('us-west-2');
+    expect(text).toContain('auteryn-west-exports/exports/*');
+    expect(variables().EXPORT_KMS_KEYS).toBe(
+      JSON.stringify({
+        'us-west-2': 'arn:aws:kms:us-west-2:123456789012:key/west',
+      }),
+    );
   });
 
   it('names the bus as asked', () => {

@@ -1,6 +1,7 @@
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
+  CreateTagsCommand,
   DeleteSnapshotCommand,
   type EC2Client,
   type Snapshot as Ec2Snapshot,
@@ -155,6 +156,21 @@ export class Ec2SnapshotGateway {
   async listForSandbox(sandboxId: string): Promise<ProviderSnapshot[]> {
     const snapshots = await this.list([tagFilter(TAGS.sandboxId, sandboxId)]);
     return snapshots.map(toProviderSnapshot);
+  }
+
+  /** Sets tags on a snapshot (an imported copy becomes its sandbox's). */
+  async tag(providerId: string, tags: Record<string, string>): Promise<void> {
+    await callAws(
+      `tag snapshot ${providerId}`,
+      () =>
+        this.client.send(
+          new CreateTagsCommand({
+            Resources: [providerId],
+            Tags: tagList(tags),
+          }),
+        ),
+      NOT_FOUND,
+    );
   }
 
   private async findTagged(key: string, value: string) {

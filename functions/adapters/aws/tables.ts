@@ -13,6 +13,8 @@ export interface TableNames {
   names: string;
   activity: string;
   schedules: string;
+  /** Exports and imports with their progress. */
+  transfers: string;
 }
 
 export const tableNames = (prefix: string): TableNames => ({
@@ -21,6 +23,7 @@ export const tableNames = (prefix: string): TableNames => ({
   names: `${prefix}-names`,
   activity: `${prefix}-activity`,
   schedules: `${prefix}-schedules`,
+  transfers: `${prefix}-transfers`,
 });
 
 /** GSI listing a tenant's sandboxes, oldest first. */
@@ -102,6 +105,12 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
     },
     {
       TableName: names.schedules,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      ...onDemand,
+    },
+    {
+      TableName: names.transfers,
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       ...onDemand,
