@@ -18,6 +18,8 @@ const BENCHES: Record<
     (await import('./snapshots.ts')).benchSnapshots(scale, progress),
   fleet: async (scale, progress) =>
     (await import('./fleet.ts')).benchFleet(scale, progress),
+  handlers: async (scale, progress) =>
+    (await import('./handlers.ts')).benchHandlers(scale, progress),
 };
 
 async function main(): Promise<void> {
