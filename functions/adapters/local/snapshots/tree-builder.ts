@@ -1,6 +1,11 @@
 import { entryType, inodeKey } from './entry-stat.ts';
 import type { EntryFacts } from './stat-cache.ts';
-import { type EntryType, encodeTree, type TreeEntry } from './tree.ts';
+import {
+  compareNames,
+  type EntryType,
+  encodeTree,
+  type TreeEntry,
+} from './tree.ts';
 import type { WalkedEntry } from './upper-walk.ts';
 
 export interface StoredTree {
@@ -25,50 +30,25 @@ export interface BuiltTrees {
  * Turns a walk into trees, bottom up: a folder's tree names its entries
  * and the hashes of its subfolders' trees, so an unchanged folder keeps
  * its hash and a comparison can skip it whole. A folder `kept` names a
- * hash for is taken as that tree, not encoded again.
+ * hash for is taken as that tree, not encoded again nor descended into.
  */
 export function buildTrees(
-  root: WalkedEntry,
+  walk: { root: WalkedEntry; entries: readonly WalkedEntry[] },
   factsOf: (entry: WalkedEntry) => EntryFacts,
   kept: (folder: WalkedEntry) => string | undefined = () => undefined,
 ): BuiltTrees {
-  const links = linkGroups(root);
+  const links = linkGroups(walk.entries);
   const trees = new Map<string, StoredTree>();
   const rebuilt = new Map<WalkedEntry, string>();
-  const counted = new Set<string>();
-  let entryCount = -1;
-  let sizeBytes = 0;
-
-  const count = (walked: WalkedEntry): void => {
-    entryCount++;
-    const { stats } = walked;
-    if (entryType(stats) !== 'file') return;
-    // Each hard-linked inode once; most files have no other name.
-    if (stats.nlink > 1) {
-      const inode = inodeKey(stats);
-      if (counted.has(inode)) return;
-      counted.add(inode);
-    }
-    sizeBytes += Number(stats.size);
-  };
-  const countBelow = (walked: WalkedEntry): void => {
-    for (const child of walked.children ?? []) {
-      count(child);
-      countBelow(child);
-    }
-  };
 
   const build = (walked: WalkedEntry): TreeEntry => {
-    count(walked);
     const facts = factsOf(walked);
     const type = entryType(walked.stats);
     let hash = facts.hash;
 
     if (walked.children) {
       hash = kept(walked);
-      if (hash !== undefined) {
-        countBelow(walked);
-      } else {
+      if (hash === undefined) {
         const entries = walked.children.map(build);
         const tree = encodeTree(entries);
         trees.set(tree.hash, { bytes: tree.bytes, entries });
@@ -79,8 +59,25 @@ export function buildTrees(
     return entryOf(walked, type, { ...facts, hash }, links.get(walked.path));
   };
 
-  const rootEntry = build(root);
-  return { root: rootEntry, trees, rebuilt, entryCount, sizeBytes };
+  const root = build(walk.root);
+  const entryCount = walk.entries.length - 1;
+  return { root, trees, rebuilt, entryCount, sizeBytes: sizeOf(walk.entries) };
+}
+
+/** Content bytes of the files, each hard-linked inode counted once. */
+function sizeOf(entries: readonly WalkedEntry[]): number {
+  const counted = new Set<string>();
+  let bytes = 0;
+  for (const { stats } of entries) {
+    if (entryType(stats) !== 'file') continue;
+    if (stats.nlink > 1) {
+      const inode = inodeKey(stats);
+      if (counted.has(inode)) continue;
+      counted.add(inode);
+    }
+    bytes += Number(stats.size);
+  }
+  return bytes;
 }
 
 function entryOf(
@@ -107,29 +104,39 @@ function entryOf(
 }
 
 /**
- * Path -> first path of its inode, for inodes the walk met more than
- * once. Whiteouts share one inode by overlayfs' design: not a link.
+ * Path -> first path of its inode in walk order (the order a restore
+ * creates them in), for inodes the walk met more than once. Whiteouts
+ * share one inode by overlayfs' design: not a link.
  */
-function linkGroups(root: WalkedEntry): Map<string, string> {
+function linkGroups(entries: readonly WalkedEntry[]): Map<string, string> {
   const members = new Map<string, string[]>();
-  const visit = (walked: WalkedEntry) => {
-    const type = entryType(walked.stats);
-    if (walked.stats.nlink > 1 && type !== 'dir' && type !== 'whiteout') {
-      const key = inodeKey(walked.stats);
-      const group = members.get(key) ?? [];
-      group.push(walked.path);
-      members.set(key, group);
-    }
-    for (const child of walked.children ?? []) visit(child);
-  };
-  visit(root);
+  for (const { stats, path } of entries) {
+    const type = entryType(stats);
+    if (stats.nlink <= 1 || type === 'dir' || type === 'whiteout') continue;
+    const key = inodeKey(stats);
+    const group = members.get(key) ?? [];
+    group.push(path);
+    members.set(key, group);
+  }
 
   const links = new Map<string, string>();
   for (const group of members.values()) {
     if (group.length < 2) continue;
-    for (const path of group) links.set(path, group[0] as string);
+    const [first] = group.sort(compareWalkOrder) as [string];
+    for (const path of group) links.set(path, first);
   }
   return links;
+}
+
+/** Folders before what they hold, names sorted within each. */
+function compareWalkOrder(a: string, b: string): number {
+  const [namesA, namesB] = [a.split('/'), b.split('/')];
+  const common = Math.min(namesA.length, namesB.length);
+  for (let index = 0; index < common; index++) {
+    const order = compareNames(namesA[index] ?? '', namesB[index] ?? '');
+    if (order !== 0) return order;
+  }
+  return namesA.length - namesB.length;
 }
 
 /** A sandbox that never ran has an empty layer. */

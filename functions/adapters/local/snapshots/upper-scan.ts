@@ -1,6 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import { mapLimited } from './durable-files.ts';
-import { entryType, inodeKey } from './entry-stat.ts';
+import { entryType, inodeKey, isFolder } from './entry-stat.ts';
 import { readXattrs } from './metadata-calls.ts';
 import { hashUpperFile, type ObjectWriter } from './object-writer.ts';
 import {
@@ -47,37 +47,34 @@ export interface UpperScan {
  */
 export async function scanUpper(options: ScanOptions): Promise<UpperScan> {
   const { upper, cache } = options;
-  const walk = await walkUpper(upper, options.scope);
-  const rows = new Map<WalkedEntry, number>();
-  const unknown: WalkedEntry[] = [];
-  for (const entry of walk.entries) {
-    const row = cache.lookup(entry.path, entry.stats);
-    if (row === undefined) unknown.push(entry);
-    else rows.set(entry, row);
-  }
+  const walk = await walkUpper(upper, options.scope ?? '/', (path, stats) =>
+    cache.lookup(path, stats),
+  );
+  const unknown = walk.entries.filter((entry) => entry.row === undefined);
+  const changed = changedFolders(walk.entries, cache);
 
   const read = await readFacts(upper, unknown, options.objects);
-  const factsOf = (entry: WalkedEntry): EntryFacts => {
-    const row = rows.get(entry);
-    return row === undefined ? (read.get(entry) ?? {}) : cache.facts(row);
-  };
-  // Rows are keyed by path: a partial walk could not tell them whole.
-  const wholeLayer = (options.scope ?? '/') === '/';
-  const kept =
-    walk.root && wholeLayer ? keptFolders(walk.root, rows, cache) : new Map();
+  const factsOf = (entry: WalkedEntry): EntryFacts =>
+    entry.row === undefined ? (read.get(entry) ?? {}) : cache.facts(entry.row);
+  const kept = (folder: WalkedEntry) =>
+    changed.has(folder) ? undefined : cache.hash(folder.row ?? -1);
   const built =
-    walk.root && buildTrees(walk.root, factsOf, (dir) => kept.get(dir));
+    walk.root &&
+    buildTrees({ root: walk.root, entries: walk.entries }, factsOf, kept);
 
   const nextCache = new StatCacheBuilder(cache);
   for (const entry of walk.entries) {
-    const row = rows.get(entry);
     const tree = built?.rebuilt.get(entry);
-    if (row !== undefined && tree === undefined) {
-      nextCache.keep(row);
-    } else if (row !== undefined || entry.stats.ctimeNs < options.racyFromNs) {
+    if (entry.row !== undefined && tree === undefined) {
+      nextCache.keep(entry.row);
+    } else if (
+      entry.row !== undefined ||
+      entry.stats.ctimeNs < options.racyFromNs
+    ) {
+      const facts = factsOf(entry);
       nextCache.add(entry.path, entry.stats, {
-        ...factsOf(entry),
-        hash: tree ?? factsOf(entry).hash,
+        ...facts,
+        hash: tree ?? facts.hash,
       });
     }
   }
@@ -85,33 +82,29 @@ export async function scanUpper(options: ScanOptions): Promise<UpperScan> {
 }
 
 /**
- * Folder -> tree hash for the folders nothing changed in or below: the
- * folder and every entry below match their rows, so the tree the row
- * names is the one a rebuild would make. Hard links rule a folder out:
- * a tree names each link's first path, which can move elsewhere.
+ * The folders that get a new tree: those with an entry in or below them
+ * that its row does not vouch for; the rest keep the tree their row
+ * names. Hard links count as changed: a tree names each link's first
+ * path, which can move elsewhere, and which a walk of part of the layer
+ * may not see. Marking stops at a folder marked before, whose own
+ * folders were marked with it, so the work follows the changes.
  */
-function keptFolders(
-  root: WalkedEntry,
-  rows: ReadonlyMap<WalkedEntry, number>,
+function changedFolders(
+  entries: readonly WalkedEntry[],
   cache: StatCache,
-): Map<WalkedEntry, string> {
-  const kept = new Map<WalkedEntry, string>();
-  const visit = (dir: WalkedEntry, children: WalkedEntry[]): boolean => {
-    let unchanged = true;
-    for (const child of children) {
-      if (child.children) {
-        if (!visit(child, child.children)) unchanged = false;
-      } else if (!rows.has(child) || isLinked(child)) {
-        unchanged = false;
-      }
-    }
-    const row = rows.get(dir);
-    const hash = unchanged && row !== undefined ? cache.hash(row) : undefined;
-    if (hash !== undefined) kept.set(dir, hash);
-    return hash !== undefined;
-  };
-  if (root.children) visit(root, root.children);
-  return kept;
+): Set<WalkedEntry> {
+  const changed = new Set<WalkedEntry>();
+  for (const entry of entries) {
+    const folder = isFolder(entry.stats);
+    const vouched =
+      entry.row !== undefined &&
+      (folder ? cache.hash(entry.row) !== undefined : !isLinked(entry));
+    if (vouched) continue;
+
+    let dir = folder ? entry : entry.parent;
+    for (; dir && !changed.has(dir); dir = dir.parent) changed.add(dir);
+  }
+  return changed;
 }
 
 // Whiteouts share one inode by overlayfs' design: never a link.
@@ -124,7 +117,7 @@ async function readFacts(
   objects: ObjectWriter | undefined,
 ): Promise<Map<WalkedEntry, EntryFacts>> {
   const paths = entries.map((entry) => hostPath(upper, entry.path));
-  // One perl process reads the xattrs while the files are hashed.
+  // The perl server reads the xattrs while the files are hashed.
   const xattrs = readXattrs(paths);
 
   // Hard links share an inode: read its content once.

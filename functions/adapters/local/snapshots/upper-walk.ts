@@ -9,9 +9,16 @@ export interface WalkedEntry {
   path: string;
   name: string;
   stats: EntryStat;
+  /** The folder it is in; none for the walk's root. */
+  parent: WalkedEntry | undefined;
+  /** The stat cache's row for it, if its stat still matches the row. */
+  row: number | undefined;
   /** Folders only, sorted by name. */
-  children?: WalkedEntry[];
+  children: WalkedEntry[] | undefined;
 }
+
+/** The stat cache's row that still holds for an entry, if any. */
+export type RowLookup = (path: string, stats: EntryStat) => number | undefined;
 
 export interface Walk {
   root: WalkedEntry | undefined;
@@ -32,9 +39,14 @@ const nextTick = () => new Promise((done) => setImmediate(done));
 
 /**
  * lstats every entry below `scope` of the upper dir without following a
- * symlink. The sandbox is paused or stopped meanwhile, so nothing moves.
+ * symlink, and looks each up in the stat cache as it goes. The sandbox
+ * is paused or stopped meanwhile, so nothing moves.
  */
-export async function walkUpper(upper: string, scope = '/'): Promise<Walk> {
+export async function walkUpper(
+  upper: string,
+  scope: string,
+  rowOf: RowLookup,
+): Promise<Walk> {
   const skipped: string[] = [];
   const found = lstatSync(hostPath(upper, scope), {
     bigint: true,
@@ -43,13 +55,21 @@ export async function walkUpper(upper: string, scope = '/'): Promise<Walk> {
   if (!found) return { root: undefined, entries: [], skipped };
 
   const name = scope === '/' ? '' : (scope.split('/').at(-1) ?? '');
-  const root: WalkedEntry = { path: scope, name, stats: entryStat(found) };
+  const stats = entryStat(found);
+  const root: WalkedEntry = {
+    path: scope,
+    name,
+    stats,
+    parent: undefined,
+    row: rowOf(scope, stats),
+    children: undefined,
+  };
   const entries = [root];
   const pending = isFolder(root.stats) ? [root] : [];
   let sinceYield = 0;
 
   for (let dir = pending.pop(); dir; dir = pending.pop()) {
-    dir.children = readChildren(upper, dir, skipped);
+    dir.children = readChildren(upper, dir, rowOf, skipped);
     for (const child of dir.children) {
       entries.push(child);
       if (isFolder(child.stats)) pending.push(child);
@@ -66,6 +86,7 @@ export async function walkUpper(upper: string, scope = '/'): Promise<Walk> {
 function readChildren(
   upper: string,
   dir: WalkedEntry,
+  rowOf: RowLookup,
   skipped: string[],
 ): WalkedEntry[] {
   const children: WalkedEntry[] = [];
@@ -76,10 +97,18 @@ function readChildren(
       bigint: true,
       throwIfNoEntry: false,
     });
-    if (stats) {
-      const path = childPath(dir.path, name);
-      children.push({ path, name, stats: entryStat(stats) });
-    }
+    if (!stats) continue;
+    const path = childPath(dir.path, name);
+    const stat = entryStat(stats);
+    const row = rowOf(path, stat);
+    children.push({
+      path,
+      name,
+      stats: stat,
+      parent: dir,
+      row,
+      children: undefined,
+    });
   }
   return children.sort((a, b) => compareNames(a.name, b.name));
 }
