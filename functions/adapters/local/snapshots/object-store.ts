@@ -94,7 +94,7 @@ export class ObjectStore {
     return true;
   }
 
-  /** Present and of its size: a torn object is not. */
+  /** Present and of its size: one cut short is not. */
   private async holds(path: string, size: number): Promise<boolean> {
     const stats = await unlessMissing(lstat(path));
     return stats !== undefined && stats.size === size;
