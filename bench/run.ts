@@ -16,6 +16,8 @@ const BENCHES: Record<
     (await import('./long-streams.ts')).benchLongStreams(scale, progress),
   snapshots: async (scale, progress) =>
     (await import('./snapshots.ts')).benchSnapshots(scale, progress),
+  transfers: async (scale, progress) =>
+    (await import('./transfers.ts')).benchTransfers(scale, progress),
   fleet: async (scale, progress) =>
     (await import('./fleet.ts')).benchFleet(scale, progress),
   handlers: async (scale, progress) =>

@@ -7,6 +7,7 @@ import { registerMetricsCommands } from './metrics.ts';
 import { registerRestoreCommand } from './restore.ts';
 import { registerSandboxCommands } from './sandboxes.ts';
 import { registerSnapshotCommands } from './snapshots.ts';
+import { registerTransferCommands } from './transfers.ts';
 
 /**
  * The `auteryn` program. Usage errors throw CommanderError (see
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   registerSnapshotCommands(program);
   registerRestoreCommand(program);
   registerMetricsCommands(program);
+  registerTransferCommands(program);
   return program;
 }

@@ -30,6 +30,7 @@ import { ensureTables, tableNames } from '../adapters/aws/tables.ts';
 import { detectLocalRuntime } from '../adapters/local/index.ts';
 import { LocalSnapshotStore } from '../adapters/local/snapshots/index.ts';
 import { createApiApp } from '../api/app.ts';
+import type { TransferService } from '../transfer/transfer-service.ts';
 import type { ApiApp, ApiDependencies } from '../api/context.ts';
 import type { LocalConfig } from './config.ts';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
@@ -48,6 +49,8 @@ export const LOCAL_TENANT = 'local';
 export interface LocalPlatform {
   app: ApiApp;
   sandboxes: SandboxService;
+  snapshots: SnapshotService;
+  transfers: TransferService;
   runtime: SandboxRuntime;
   logger: Logger;
   recovery: RecoveryReport;
@@ -151,11 +154,12 @@ export async function startLocalPlatform(
     lifecycle.settled,
   );
   const snapshots = new SnapshotService(sandboxes, store, ids);
+  const transferService = transfers.service(sandboxes, snapshots);
   const app = createApiApp({
     sandboxes,
     workspace: new SandboxWorkspace(sandboxes, runtime, activity, clock),
     snapshots,
-    transfers: transfers.service(sandboxes, snapshots),
+    transfers: transferService,
     metrics: new MetricsService({
       sandboxes,
       runtime,
@@ -191,6 +195,8 @@ export async function startLocalPlatform(
   return {
     app,
     sandboxes,
+    snapshots,
+    transfers: transferService,
     runtime,
     logger,
     recovery,
