@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+} from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { mapLimited, tempName } from './durable-files.ts';
 import type { EntryStat } from './entry-stat.ts';
@@ -8,6 +15,13 @@ import { sha256 } from './tree.ts';
 import type { StoredTree } from './tree-builder.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
+
+// Files up to this size are read without leaving the main thread: for
+// most files a thread-pool round trip costs more than the read.
+const SYNC_READ_BYTES = 256 * 1024;
+
+// Never through a symlink the sandbox swapped in after the walk.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 // Trees written at once: small files, so the writes overlap well.
 const TREE_PARALLELISM = 16;
@@ -75,12 +89,16 @@ export async function hashUpperFile(
   walked: EntryStat,
   objects?: ObjectWriter,
 ): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  if (walked.size <= BigInt(SYNC_READ_BYTES)) {
+    const data = readSmallFile(path, walked);
+    const hash = sha256(data);
+    await objects?.addBuffer(hash, data);
+    return hash;
+  }
+
+  const handle = await open(path, READ_FLAGS);
   try {
-    const opened = await handle.stat({ bigint: true });
-    if (opened.ino !== walked.ino || opened.dev !== walked.dev) {
-      throw new Error(`${path} was replaced while it was read`);
-    }
+    assertSameInode(path, await handle.stat({ bigint: true }), walked);
 
     let hash: string;
     let size: number;
@@ -100,6 +118,26 @@ export async function hashUpperFile(
     return hash;
   } finally {
     await handle.close();
+  }
+}
+
+function readSmallFile(path: string, walked: EntryStat): Buffer {
+  const fd = openSync(path, READ_FLAGS);
+  try {
+    assertSameInode(path, fstatSync(fd, { bigint: true }), walked);
+    const data = readFileSync(fd);
+    if (BigInt(data.length) !== walked.size) {
+      throw new Error(`${path} changed size while it was read`);
+    }
+    return data;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function assertSameInode(path: string, opened: BigIntStats, walked: EntryStat) {
+  if (opened.ino !== walked.ino || opened.dev !== walked.dev) {
+    throw new Error(`${path} was replaced while it was read`);
   }
 }
 
