@@ -26,8 +26,9 @@ const LEGACY_FILE = 'stat-cache.json';
  * size, mtime and ctime match its row is known without reading it (a
  * change to content, mode, owner or xattrs moves ctime, which nothing but
  * the kernel sets). A folder's facts hold its tree's hash. Rows only name
- * objects the store holds (written after them, pruned by garbage
- * collection), so a trusted hash never points at nothing.
+ * objects of completed snapshots (the cache is saved after the record,
+ * and garbage collection prunes it, durably, before removing objects),
+ * so a trusted hash never points at nothing.
  *
  * Kept as the file's bytes with an index of paths: a lookup compares in
  * place, and a row that still holds is copied to the next cache as is.
@@ -56,9 +57,11 @@ export class StatCache {
     const end = data.length - 4;
     let at = CACHE_HEADER_BYTES;
     while (at < end) {
+      const length = data.readUInt32LE(at);
       const pathBytes = data.readUInt16LE(at + 4);
+      if (length < 6 + pathBytes + STAT_BYTES + 1) return StatCache.empty();
       rows.set(data.toString('utf8', at + 6, at + 6 + pathBytes), at);
-      at += data.readUInt32LE(at);
+      at += length;
     }
     return at === end ? new StatCache(data, rows) : StatCache.empty();
   }
