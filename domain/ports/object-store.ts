@@ -19,6 +19,12 @@ export interface PutObjectOptions {
   contentLength?: number;
   /** Told the bytes stored so far, rising, ending at the body's size. */
   onProgress?(bytesDone: number): void;
+  /**
+   * False: the object is whole or absent as ever, but may not survive a
+   * crash until `flush`. Many objects then cost one flush, not one
+   * each. Default true.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -61,6 +67,9 @@ export interface ObjectStore {
 
   /** Removes the object; deleting one that is missing is done too. */
   delete(key: string): Promise<void>;
+
+  /** Makes every object put so far survive a crash (see `durable`). */
+  flush(): Promise<void>;
 }
 
 /**

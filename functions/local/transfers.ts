@@ -8,7 +8,7 @@ import type { SandboxCommandHandler } from '../../domain/services/command-handle
 import type { SandboxService } from '../../domain/services/sandbox-service.ts';
 import type { SnapshotService } from '../../domain/services/snapshot-service.ts';
 import { DynamoDBTransferRecords } from '../adapters/aws/dynamodb-transfer-records.ts';
-import { LocalSnapshotPackager } from '../adapters/local/local-snapshot-packager.ts';
+import { LocalSnapshotPackager } from '../adapters/local/transfer/local-snapshot-packager.ts';
 import { objectStoreAt } from '../adapters/object-store-at.ts';
 import { runExport } from '../transfer/export-job.ts';
 import { runImport } from '../transfer/import-job.ts';

@@ -150,6 +150,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** Deletes the object; S3 treats a missing one as deleted too. */
+  /** S3 keeps every object it acknowledged: nothing to flush. */
+  async flush(): Promise<void> {}
+
   async delete(key: string): Promise<void> {
     await callAws(`delete ${key}`, () =>
       this.client.send(

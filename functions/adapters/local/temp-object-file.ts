@@ -24,7 +24,7 @@ export async function writeTempObject(
 
   try {
     const size = await writeBody(file, key, body, options);
-    await file.sync();
+    if (options.durable !== false) await file.sync();
     await file.close();
     return { path, size };
   } catch (error) {
