@@ -17,6 +17,9 @@ import {
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
+export const TICK = 5 * MINUTE;
+/** The tick Lambda stops 15 s before its 5-minute timeout. */
+export const TICK_BUDGET = TICK - 15_000;
 
 /**
  * Share of the fleet writing, by hour of the simulated day (UTC): quiet

@@ -7,7 +7,26 @@ import {
   EC2_CREATE_SNAPSHOT_LIMIT,
   schedulerLimit,
 } from '../domain/scheduler/token-bucket.ts';
-import { FleetWorld, HOUR, MINUTE, STORM } from './fleet-world.ts';
+import {
+  average,
+  BUDGET,
+  classify,
+  type HourFigures,
+  minutes,
+  num,
+  quantiles,
+  ratio,
+  sum,
+  totals,
+} from './fleet-report.ts';
+import {
+  FleetWorld,
+  HOUR,
+  MINUTE,
+  STORM,
+  TICK,
+  TICK_BUDGET,
+} from './fleet-world.ts';
 
 /**
  * `npm run bench:fleet [-- --scale F]`: 10 000 sandboxes over a simulated
@@ -20,20 +39,8 @@ import { FleetWorld, HOUR, MINUTE, STORM } from './fleet-world.ts';
  */
 
 const DAY = 24 * HOUR;
-const TICK = 5 * MINUTE;
-/** The tick Lambda stops 15 s before its 5-minute timeout. */
-const TICK_BUDGET = TICK - 15_000;
 /** The naive loop fires as fast as a script with some concurrency can. */
 const NAIVE_CALLS_PER_SECOND = 200;
-
-interface HourFigures {
-  /** Dirty sandboxes at each tick of the hour: the demand. */
-  demand: number[];
-  calls: number;
-  throttles: number;
-  cleanCalls: number;
-  ages: number[];
-}
 
 type Clocked = { advanceTo(at: number): void; world: FleetWorld };
 
@@ -161,16 +168,6 @@ const emptyHours = (): HourFigures[] =>
     ages: [],
   }));
 
-function quantiles(ages: number[]) {
-  if (ages.length === 0) return { max: 0, p99: 0 };
-  const sorted = Float64Array.from(ages).sort();
-  const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))] ?? 0;
-  return { max: sorted[sorted.length - 1] ?? 0, p99: at(0.99) };
-}
-
-const minutes = (ms: number) => `${(ms / MINUTE).toFixed(1)}m`.padStart(7);
-const num = (n: number) => String(n).padStart(7);
-
 export async function benchFleet(
   scale: number,
   progress: (line: string) => void,
@@ -221,55 +218,4 @@ export async function benchFleet(
       `p99 age ${ratio(n.p99, s.p99)}, max age ${ratio(n.max, s.max)}`,
   );
   return lines;
-}
-
-const sum = (hours: HourFigures[], key: 'calls' | 'throttles' | 'cleanCalls') =>
-  hours.reduce((total, hour) => total + hour[key], 0);
-
-const ratio = (a: number, b: number) =>
-  b === 0 ? 'n/a' : `${(a / b).toFixed(2)}x`;
-
-const average = (values: number[]) =>
-  Math.round(values.reduce((a, b) => a + b, 0) / (values.length || 1));
-
-/** What the scheduler can issue in one slot: burst plus refill. */
-const BUDGET = Math.floor(
-  schedulerLimit(EC2_CREATE_SNAPSHOT_LIMIT).capacity +
-    (schedulerLimit(EC2_CREATE_SNAPSHOT_LIMIT).refillPerSecond * TICK_BUDGET) /
-      1000,
-);
-
-/**
- * The hours by what the scheduler faced: steady (demand within its budget
- * this hour and the one before), overload (over it, or recovering from
- * it), and the throttle storm.
- */
-function classify(reference: HourFigures[]) {
-  const stormHour = STORM.from / HOUR;
-  const over = (hour: number) =>
-    average(reference[hour]?.demand ?? []) > BUDGET;
-  return (hour: number): 'steady' | 'overload' | 'storm' => {
-    if (hour === stormHour) return 'storm';
-    return over(hour) || (hour > 0 && over(hour - 1)) ? 'overload' : 'steady';
-  };
-}
-
-function totals(
-  label: string,
-  hours: HourFigures[],
-  kindOf: ReturnType<typeof classify>,
-): string[] {
-  const ages = (kind: string) => {
-    const of = hours.filter((_, hour) => kindOf(hour) === kind);
-    if (of.length === 0) return 'none this day';
-    const q = quantiles(of.flatMap((h) => h.ages));
-    return `p99 ${minutes(q.p99).trim()}, max ${minutes(q.max).trim()}`;
-  };
-  return [
-    `${label.padEnd(9)} day: ${sum(hours, 'calls')} calls, ` +
-      `${sum(hours, 'throttles')} throttled, ${sum(hours, 'cleanCalls')} ` +
-      'for clean sandboxes',
-    `${''.padEnd(9)} steady hours: ${ages('steady')}; overload: ` +
-      `${ages('overload')}; storm: ${ages('storm')}`,
-  ];
 }

@@ -4,13 +4,8 @@ import {
 } from '../snapshots/evolve-snapshots.ts';
 import { newestCompleted, type Snapshot } from '../snapshots/snapshot.ts';
 import { evolveExports, isExportEvent } from '../transfer/evolve-exports.ts';
-import {
-  closeIdleStopped,
-  closeRunning,
-  openIdleStopped,
-  openRunning,
-  type UsageLedger,
-} from '../usage/ledger.ts';
+import type { UsageLedger } from '../usage/ledger.ts';
+import { keepBooks } from './bookkeeping.ts';
 import type {
   ImportOrigin,
   PendingRestore,
@@ -185,41 +180,6 @@ function diskSnapshotAtStop(state: Sandbox): string | null {
   if (taken?.status === 'completed') return taken.id;
   if (taken?.status === 'failed') return state.bootSnapshotId;
   return newestCompleted(state.snapshots)?.id ?? state.bootSnapshotId;
-}
-
-/**
- * Bookkeeping that follows from a change of status rather than from one
- * event: running time (from started until stopped or deleted, since a
- * stopping sandbox still holds its resources), idle-stopped time, the
- * stop's own snapshot, and `startedAt`.
- */
-function keepBooks(
-  _before: Sandbox,
-  after: Sandbox,
-  event: RecordedEvent,
-): Sandbox {
-  let usage = after.usage;
-  if (after.status === 'running') {
-    usage = openRunning(usage, event.at, after.size);
-  }
-  if (after.status === 'stopped' || after.status === 'deleted') {
-    usage = closeRunning(usage, event.at);
-  }
-  if (event.type === 'SandboxStopped' && event.data.reason === 'idle') {
-    usage = openIdleStopped(usage, event.at, after.size);
-  }
-  if (['starting', 'deleting', 'deleted'].includes(after.status)) {
-    usage = closeIdleStopped(usage, event.at);
-  }
-
-  const stopSnapshotId =
-    event.type === 'SnapshotRequested' &&
-    event.data.kind === 'pre-stop' &&
-    after.status === 'stopping'
-      ? event.data.snapshotId
-      : after.stopSnapshotId;
-  const startedAt = after.status === 'running' ? after.startedAt : null;
-  return { ...after, usage, stopSnapshotId, startedAt };
 }
 
 export const evolveAll = (

@@ -6,7 +6,9 @@ import type {
   SchedulerStateStore,
 } from '../ports/scheduler-state.ts';
 import type { SandboxSummary } from '../sandbox/summary.ts';
+import { longestUnprotectedFirst } from './fairness.ts';
 import { backoffMs, scheduledSnapshotId, slotStart } from './slots.ts';
+import { emptyReport, type TickReport } from './tick-report.ts';
 import {
   drain,
   fullBucket,
@@ -20,6 +22,8 @@ import {
 export const MAX_SNAPSHOTS_IN_FLIGHT_PER_VOLUME = 5;
 
 export const SNAPSHOT_SCHEDULE = 'snapshots';
+
+export type { TickReport } from './tick-report.ts';
 
 export interface SnapshotSchedulePorts {
   /** Every sandbox that holds resources, as a slim summary. */
@@ -48,23 +52,6 @@ export interface SnapshotScheduleSettings {
   maxInFlightPerVolume: number;
   /** How long one invocation's lease lasts before another may take it. */
   leaseMs: number;
-}
-
-export interface TickReport {
-  slot: string;
-  /** False when another invocation held the lease: nothing was done. */
-  ran: boolean;
-  /** Running sandboxes not yet served in this slot. */
-  due: number;
-  /** Due but unchanged since their newest snapshot: no provider call. */
-  clean: number;
-  issued: number;
-  throttled: number;
-  failed: number;
-  /** Skipped because the volume has as many snapshots in flight as EBS allows. */
-  atVolumeLimit: number;
-  /** Due and changed, left for the next invocation (deadline reached). */
-  remaining: number;
 }
 
 /**
@@ -238,31 +225,3 @@ export class SnapshotScheduler {
     ).toISOString();
   }
 }
-
-/**
- * Never-snapshotted first, then by the newest snapshot taken or under
- * way. A snapshot still in flight counts: ordering by completed ones
- * alone would put a sandbox served late in one slot first in the next
- * and one served early last, stretching the latter's gap to two slots.
- */
-function longestUnprotectedFirst(a: SandboxSummary, b: SandboxSummary) {
-  const byAge = protectedSince(a).localeCompare(protectedSince(b));
-  return byAge !== 0 ? byAge : a.id.localeCompare(b.id);
-}
-
-// ISO-8601 times in UTC sort as strings.
-const protectedSince = (sandbox: SandboxSummary) =>
-  [sandbox.lastSnapshotAt ?? '', sandbox.lastAutoIssuedAt ?? ''].sort()[1] ??
-  '';
-
-const emptyReport = (slot: Date): TickReport => ({
-  slot: slot.toISOString(),
-  ran: false,
-  due: 0,
-  clean: 0,
-  issued: 0,
-  throttled: 0,
-  failed: 0,
-  atVolumeLimit: 0,
-  remaining: 0,
-});
