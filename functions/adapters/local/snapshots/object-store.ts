@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import {
   lstat,
   mkdir,
@@ -117,6 +122,18 @@ export class ObjectStore {
     }
   }
 
+  /** `read` without leaving the main thread, for trees and small files. */
+  private readSmall(hash: string): Buffer {
+    let data: Buffer;
+    try {
+      data = readFileSync(this.pathOf(hash));
+    } catch (error) {
+      throw corruptObject(hash, `unreadable: ${(error as Error).message}`);
+    }
+    if (sha256(data) !== hash) throw corruptObject(hash, 'content mismatch');
+    return data;
+  }
+
   async read(hash: string): Promise<Buffer> {
     const data = await readFile(this.pathOf(hash)).catch((error: unknown) => {
       throw corruptObject(hash, `unreadable: ${(error as Error).message}`);
@@ -129,7 +146,7 @@ export class ObjectStore {
     const cached = this.trees.get(hash);
     if (cached) return cached;
 
-    const entries = decodeTree(await this.read(hash));
+    const entries = decodeTree(this.readSmall(hash));
     if (this.trees.size >= TREE_CACHE_SIZE) this.trees.clear();
     this.trees.set(hash, entries);
     return entries;
@@ -149,6 +166,10 @@ export class ObjectStore {
 
   /** Writes the content to the new file `path`, checked on the way. */
   async copyOut(hash: string, size: number, path: string): Promise<void> {
+    if (size <= SYNC_WRITE_BYTES) {
+      writeFileSync(path, this.readSmall(hash), { flag: 'wx' });
+      return;
+    }
     if (size <= IN_MEMORY_BYTES) {
       await writeFile(path, await this.read(hash), { flag: 'wx' });
       return;

@@ -87,9 +87,32 @@ export function decodeTree(bytes: Buffer): TreeEntry[] {
 export const compareNames = (a: string, b: string) =>
   a < b ? -1 : a > b ? 1 : 0;
 
-/** Equal in everything a restore would write. */
+/**
+ * Equal in everything a restore would write: what their canonical forms
+ * would encode the same, compared field by field.
+ */
 export const sameEntry = (a: TreeEntry, b: TreeEntry) =>
-  JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  a.name === b.name &&
+  a.type === b.type &&
+  a.mode === b.mode &&
+  a.uid === b.uid &&
+  a.gid === b.gid &&
+  a.mtime === b.mtime &&
+  a.size === b.size &&
+  a.hash === b.hash &&
+  a.target === b.target &&
+  a.rdev === b.rdev &&
+  a.link === b.link &&
+  sameXattrs(a.xattrs ?? {}, b.xattrs ?? {});
+
+function sameXattrs(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => Object.hasOwn(b, name) && a[name] === b[name]);
+}
 
 /** Whether `current` can stay and only needs its metadata set. */
 export function sameIdentity(a: TreeEntry, b: TreeEntry): boolean {

@@ -1,15 +1,14 @@
-import { constants } from 'node:fs';
 import {
-  copyFile,
-  link,
-  lstat,
-  mkdir,
-  rename,
-  rm,
-  symlink,
-} from 'node:fs/promises';
+  constants,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  renameSync,
+  symlinkSync,
+} from 'node:fs';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isErrorCode, tempName, unlessMissing } from './durable-files.ts';
+import { isErrorCode, tempName } from './durable-files.ts';
 import { applyMetadata, type MetadataOp } from './metadata-calls.ts';
 import type { ObjectStore } from './object-store.ts';
 import { hostPath } from './store-layout.ts';
@@ -138,6 +137,8 @@ export class UpperWriter {
     }
   }
 
+  // All but removals, which can be large, are single calls made
+  // synchronously: a thread-pool round trip costs more than each.
   private async apply(change: Change): Promise<void> {
     const host = this.host(change.path);
     switch (change.kind) {
@@ -145,11 +146,11 @@ export class UpperWriter {
         // rm lstats and never follows a symlink out of the upper dir.
         return rm(host, { recursive: true, force: true });
       case 'mkdir':
-        return void (await mkdir(host, { mode: 0o700 }));
+        return void mkdirSync(host, { mode: 0o700 });
       case 'symlink': {
         const temp = tempBeside(host);
-        await symlink(change.target, temp);
-        return rename(temp, host);
+        symlinkSync(change.target, temp);
+        return renameSync(temp, host);
       }
       case 'write':
         return this.write(host, change.entry, change.staged ?? '');
@@ -162,17 +163,17 @@ export class UpperWriter {
     if (
       first &&
       first !== host &&
-      (await unlessMissing(lstat(first)))?.isFile()
+      lstatSync(first, { throwIfNoEntry: false })?.isFile()
     ) {
       await rm(staged, { force: true });
       const temp = tempBeside(host);
-      await link(first, temp);
-      return rename(temp, host);
+      linkSync(first, temp);
+      return renameSync(temp, host);
     }
 
     this.bytesWritten += entry.size;
     try {
-      await rename(staged, host);
+      renameSync(staged, host);
     } catch (error) {
       // The store may sit on another file system than the sandbox.
       if (!isErrorCode(error, 'EXDEV')) throw error;
