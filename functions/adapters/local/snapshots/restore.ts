@@ -2,6 +2,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { RestoreStats } from '../../../../domain/ports/snapshot-store.ts';
 import { unlessMissing } from './durable-files.ts';
+import { cacheRestored } from './restored-rows.ts';
 import type { SnapshotRecord } from './snapshot-records.ts';
 import { StatCache } from './stat-cache.ts';
 import type { SandboxStore } from './store-context.ts';
@@ -39,6 +40,10 @@ export async function restoreUpper(
   for (const scope of scopes) await restorer.restore(record.root, scope);
 
   const unsupportedXattrs = await restorer.writer.finish();
+  // Refused xattrs leave entries other than the snapshot says.
+  if (unsupportedXattrs === 0) {
+    await cacheRestored(store, cache, restorer.writer.settled);
+  }
   const { rewritten, bytesWritten } = restorer.writer;
   return { rewritten, bytesWritten, unsupportedXattrs };
 }

@@ -35,6 +35,8 @@ export class UpperWriter {
   private readonly folders = new Set<string>();
   private removedBelow = 0;
   bytesWritten = 0;
+  /** Entries other than folders the plan sets, as it leaves them. */
+  readonly settled = new Map<string, TreeEntry>();
 
   constructor(
     private readonly upper: string,
@@ -89,8 +91,10 @@ export class UpperWriter {
   /** Plans what makes `path`'s metadata `entry`'s (all of it if new). */
   setMetadata(path: string, entry: TreeEntry, current?: TreeEntry): void {
     const ops = metadataOps(this.host(path), entry, current);
-    if (ops.length > 0 || current?.mtime !== entry.mtime)
+    if (ops.length > 0 || current?.mtime !== entry.mtime) {
       this.touched.add(path);
+      if (entry.type !== 'dir') this.settled.set(path, entry);
+    }
     // A folder's mtime moved with whatever changed inside it.
     if (
       ops.length > 0 ||

@@ -10,16 +10,19 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LocalSnapshotStore } from '../../../../functions/adapters/local/snapshots/index.ts';
 import {
   sandboxId,
   snapshotId,
   specOf,
   storeOf,
+  textOf,
   upperOf,
   useSnapshots,
 } from './support.ts';
 
 const DATA = '/home/agent/data';
+const FILES = 20;
 
 /**
  * Returns once the file system stamps times later than any so far, so
@@ -70,6 +73,35 @@ describe('LocalSnapshotStore stat cache', () => {
     ]);
     expect(second.ino).toBe(first.ino);
     expect(second.nlink).toBe(2);
+  });
+
+  it('reads nothing again that a restore just wrote', async () => {
+    const { store, runtime, dataDir } = given;
+    const folder = join(data(), 'restored');
+    await mkdir(folder);
+    const names = Array.from({ length: FILES }, (_, index) => `f${index}`);
+    const write = (text: string) =>
+      Promise.all(names.map((name) => writeFile(join(folder, name), text)));
+    await write('before');
+    await passFileSystemClock(data());
+    const before = snapshotId();
+    await store.capture(id, before);
+    await write('after!');
+    await store.capture(id, snapshotId());
+    await store.restore(id, before);
+    const logged: Record<string, unknown>[] = [];
+    const log = (message: string, extra: Record<string, unknown>) => {
+      if (message === 'snapshot captured') logged.push(extra);
+    };
+    const logger = { info: log, warn: log, error: log };
+    const watched = new LocalSnapshotStore({ dataDir, runtime, logger });
+    const after = snapshotId();
+
+    await watched.capture(id, after);
+
+    const read = await store.read(id, after, `${DATA}/restored/f1`);
+    expect(await textOf(read)).toBe('before');
+    expect(logged[0]?.reread).toBeLessThan(FILES);
   });
 
   it('reads again what a damaged cache names, and stores it right', async () => {
