@@ -109,7 +109,9 @@ describe('auteryn sandboxes', () => {
 
     expect(updated.code).toBe(0);
     expect(updated.stdout).toMatch(/^size:\s+large \(4 cpu/m);
-    expect(updated.stdout).toMatch(/^auto-shutdown:\s+after 30m idle$/m);
+    expect(updated.stdout).toMatch(
+      /^auto-shutdown:\s+after 30m idle \(busy above 5% cpu\)$/m,
+    );
   });
 
   it('explains a bad size with the field problem and exits 1', async () => {
