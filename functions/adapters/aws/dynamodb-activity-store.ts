@@ -33,6 +33,13 @@ const text = (value: AttributeValue | undefined) => value?.S ?? null;
 
 /** One item per sandbox with its last use, busy moment and CPU sample. */
 export class DynamoDBActivityStore implements ActivityStore {
+  /**
+   * What this process last wrote per sandbox: a touch within the
+   * resolution of it costs no call at all (an agent execing in a loop
+   * would otherwise pay a write, refused or not, on every exec).
+   */
+  private readonly touched = new Map<string, number>();
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -50,7 +57,12 @@ export class DynamoDBActivityStore implements ActivityStore {
   }
 
   async touch(sandboxId: string, at: string): Promise<void> {
-    const stale = new Date(Date.parse(at) - TOUCH_RESOLUTION_MS).toISOString();
+    const when = Date.parse(at);
+    const last = this.touched.get(sandboxId);
+    if (last !== undefined && when - last < TOUCH_RESOLUTION_MS) return;
+    this.touched.set(sandboxId, when);
+
+    const stale = new Date(when - TOUCH_RESOLUTION_MS).toISOString();
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -119,6 +131,7 @@ export class DynamoDBActivityStore implements ActivityStore {
   }
 
   async forget(sandboxId: string): Promise<void> {
+    this.touched.delete(sandboxId);
     await this.client.send(
       new DeleteItemCommand({
         TableName: this.tableName,
