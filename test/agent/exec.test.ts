@@ -98,11 +98,11 @@ describe('agent exec', () => {
 
   it('refuses what exec(2) cannot take as bad input', async () => {
     const tooLong = exec(`echo ${'x'.repeat(200 * 1024)}`);
-    const withNul = exec('echo a\0b');
-
     await expect(tooLong).rejects.toBeInstanceOf(ValidationError);
     await expect(tooLong).rejects.toThrow(/put longer scripts in a file/);
-    await expect(withNul).rejects.toBeInstanceOf(ValidationError);
+
+    // Started only now: left pending, it could reject unhandled.
+    await expect(exec('echo a\0b')).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('answers 400 for a body that is not JSON', async () => {
