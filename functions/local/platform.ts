@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../domain/ports/clock.ts';
 import type { Commit } from '../../domain/ports/event-store.ts';
 import type { SandboxRuntime } from '../../domain/ports/sandbox-runtime.ts';
+import type { TransferRecords } from '../../domain/ports/transfer-records.ts';
 import type { TickReport } from '../../domain/scheduler/snapshot-scheduler.ts';
 import { SandboxCommandHandler } from '../../domain/services/command-handler.ts';
 import {
@@ -41,6 +42,11 @@ export interface PlatformOptions {
   tenantOf?: ApiDependencies['tenantOf'];
   /** Tests move time by hand; the platform reads it only from here. */
   clock?: Clock;
+  /**
+   * Fault injection for tests: wraps the transfer records, to fail a
+   * write on cue, which dynalite cannot be made to do.
+   */
+  wrapTransferRecords?: (records: TransferRecords) => TransferRecords;
 }
 
 /** The tenant that owns a platform running on one machine. */
@@ -119,6 +125,7 @@ export async function startLocalPlatform(
     store,
     clock,
     log: logger,
+    wrapRecords: options.wrapTransferRecords,
   });
   const lifecycle = new SandboxLifecycle({
     handler,

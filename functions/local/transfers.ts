@@ -4,6 +4,7 @@ import type { EventStore } from '../../domain/ports/event-store.ts';
 import type { Log } from '../../domain/ports/log.ts';
 import type { NameRegistry } from '../../domain/ports/sandbox-views.ts';
 import type { SnapshotStore } from '../../domain/ports/snapshot-store.ts';
+import type { TransferRecords } from '../../domain/ports/transfer-records.ts';
 import type { SandboxCommandHandler } from '../../domain/services/command-handler.ts';
 import type { SandboxService } from '../../domain/services/sandbox-service.ts';
 import type { SnapshotService } from '../../domain/services/snapshot-service.ts';
@@ -34,9 +35,11 @@ export function localTransfers(parts: {
   store: SnapshotStore;
   clock: Clock;
   log: Log;
+  wrapRecords?: (records: TransferRecords) => TransferRecords;
 }) {
   const jobs = new TransferJobs(parts.log);
-  const records = new DynamoDBTransferRecords(parts.dynamodb, parts.table);
+  const stored = new DynamoDBTransferRecords(parts.dynamodb, parts.table);
+  const records = parts.wrapRecords?.(stored) ?? stored;
   const transferParts: TransferParts = {
     handler: parts.handler,
     events: parts.events,

@@ -45,7 +45,13 @@ export async function runExport(
       targetRegion: record.targetRegion,
       store,
       onProgress: throttled((bytesDone, bytesTotal) => {
-        void records.updateExport(exportId, { bytesDone, bytesTotal });
+        // Progress is advisory: a lost update must not end the export
+        // (nor, unhandled, the process); the next one catches up.
+        records
+          .updateExport(exportId, { bytesDone, bytesTotal })
+          .catch((error: unknown) => {
+            log.warn('progress not recorded', { sandboxId, exportId, error });
+          });
       }),
     });
 

@@ -48,7 +48,13 @@ export async function runImport(
       },
       store,
       onProgress: throttled((bytesDone, bytesTotal) => {
-        void records.updateImport(importId, { bytesDone, bytesTotal });
+        // Progress is advisory: a lost update must not end the import
+        // (nor, unhandled, the process); the next one catches up.
+        records
+          .updateImport(importId, { bytesDone, bytesTotal })
+          .catch((error: unknown) => {
+            log.warn('progress not recorded', { sandboxId, importId, error });
+          });
       }),
     });
 
