@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { AuterynClient } from '../client/index.ts';
+import {
+  AuterynClient,
+  executeApiRegion,
+  signedFetch,
+} from '../client/index.ts';
 import { json } from './format.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:4000';
@@ -13,6 +17,7 @@ export interface CliContext {
 
 interface GlobalOptions {
   url: string;
+  signRegion?: string;
   json?: boolean;
 }
 
@@ -20,9 +25,22 @@ interface GlobalOptions {
 export function contextOf(command: Command): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   return {
-    client: new AuterynClient({ baseUrl: options.url }),
+    client: new AuterynClient({
+      baseUrl: options.url,
+      fetch: fetchFor(options),
+    }),
     json: options.json === true,
   };
+}
+
+/**
+ * A deployed API takes only SigV4-signed requests (IAM authorizer);
+ * the local platform takes plain ones. Signing is asked for, or known
+ * from an execute-api URL.
+ */
+function fetchFor(options: GlobalOptions): typeof fetch | undefined {
+  const region = options.signRegion ?? executeApiRegion(options.url);
+  return region ? signedFetch({ region }) : undefined;
 }
 
 /** Prints machine output with --json, human output otherwise. */

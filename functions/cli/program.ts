@@ -21,6 +21,14 @@ export function buildProgram(): Command {
         .env('AUTERYN_URL')
         .default(DEFAULT_URL),
     )
+    .addOption(
+      new Option(
+        '--sign-region <region>',
+        'sign requests with SigV4 for an API deployed in this region ' +
+          '(automatic for *.execute-api.<region>.amazonaws.com URLs); ' +
+          'credentials come from the usual AWS chain',
+      ).env('AUTERYN_SIGN_REGION'),
+    )
     .option('--json', "print the API's JSON instead of text")
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true })

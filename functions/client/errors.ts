@@ -57,6 +57,14 @@ export class ConnectionError extends Error {
   }
 }
 
+/** A request could not be signed for the deployed API (SigV4). */
+export class SigningError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'SigningError';
+  }
+}
+
 /** A sandbox, or one of its snapshots, did not settle in time. */
 export class WaitTimeoutError extends Error {
   constructor(

@@ -3,6 +3,7 @@ import {
   ConnectionError,
   isUnreachable,
   PlatformUnreachableError,
+  SigningError,
 } from './errors.ts';
 import type { Problem } from './types.ts';
 
@@ -37,6 +38,7 @@ export class HttpTransport {
     try {
       response = await this.fetchImpl(url, init);
     } catch (error) {
+      if (error instanceof SigningError) throw error;
       if (isUnreachable(error)) {
         throw new PlatformUnreachableError(this.baseUrl, { cause: error });
       }
@@ -85,13 +87,18 @@ function initOf(request: HttpRequest): RequestInit {
 /** The problem+json body, or one made up when a proxy answered instead. */
 async function problemOf(response: Response): Promise<Problem> {
   const text = await response.text().catch(() => '');
+  let body: Partial<Problem> & { message?: unknown } = {};
   try {
-    const body = JSON.parse(text) as Partial<Problem>;
-    if (typeof body.detail === 'string' && typeof body.code === 'string') {
-      return { ...body, status: response.status } as Problem;
-    }
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null) body = parsed;
   } catch {
     // Not JSON: described below from the status line and the text.
+  }
+  if (typeof body.detail === 'string' && typeof body.code === 'string') {
+    return { ...body, status: response.status } as Problem;
+  }
+  if (response.status === 403 && typeof body.message === 'string') {
+    return gatewayRefusal(response, body.message);
   }
 
   const detail = text.trim().slice(0, 200) || response.statusText;
@@ -101,5 +108,19 @@ async function problemOf(response: Response): Promise<Problem> {
     status: response.status,
     detail: `HTTP ${response.status}: ${detail}`,
     code: 'unexpected',
+  };
+}
+
+/** API Gateway's own 403 (`{"message": ...}`): the IAM authorizer said no. */
+function gatewayRefusal(response: Response, message: string): Problem {
+  return {
+    type: 'about:blank',
+    title: response.statusText,
+    status: 403,
+    detail:
+      `HTTP 403 from API Gateway (${message}): sign requests with ` +
+      '--sign-region (or AUTERYN_SIGN_REGION), and check that your AWS ' +
+      'identity may call execute-api:Invoke on this API',
+    code: 'forbidden',
   };
 }
