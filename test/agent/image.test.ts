@@ -106,6 +106,18 @@ describe('agent image: the bundle and the entrypoint', () => {
       ).rejects.toBeInstanceOf(NotFoundError);
     });
 
+    it('keeps commands inside: they cannot chroot out again', async () => {
+      const chrootOut = await exec(
+        agent,
+        'mkdir -p /tmp/jail && chroot /tmp/jail /bin/true',
+      );
+
+      // chroot(2) is the one way out of a chroot; without the capability
+      // it fails, for the command and for anything it starts.
+      expect(chrootOut.exitCode).toBe(125);
+      expect(chrootOut.stderr).toMatch(/Operation not permitted/);
+    });
+
     it('refuses a cwd the root does not have', async () => {
       await expect(exec(agent, 'true', '/no/such')).rejects.toBeInstanceOf(
         ValidationError,

@@ -10,6 +10,7 @@ const TOOLS = [
   'bash',
   'sh',
   'cat',
+  'chroot',
   'find',
   'head',
   'ln',
