@@ -19,7 +19,13 @@ import {
   storeDirs,
 } from '../snapshots/store-layout.ts';
 import { decodeTree } from '../snapshots/tree.ts';
-import { planPacks, writePack } from './pack-files.ts';
+import {
+  finishedPack,
+  markPackFinished,
+  PACK_BYTES,
+  planPacks,
+  writePack,
+} from './pack-files.ts';
 import { readChecked, unpackPack } from './unpack-files.ts';
 
 const RECORD_KEY = /^snapshots\/(snap-[A-Za-z0-9_-]+)\.json$/;
@@ -39,6 +45,8 @@ export class LocalSnapshotPackager implements SnapshotPackager {
   constructor(
     private readonly dataDir: string,
     private readonly snapshots: Pick<SnapshotStore, 'restore' | 'deleteAll'>,
+    /** Bytes per pack file; tests make it small to get several. */
+    private readonly packBytes = PACK_BYTES,
   ) {}
 
   async pack(input: {
@@ -59,16 +67,25 @@ export class LocalSnapshotPackager implements SnapshotPackager {
 
     const files: PackageFile[] = [];
     let bytesDone = 0;
-    for (const plan of planPacks(objects)) {
+    const progress = (bytes: number) => {
+      bytesDone += bytes;
+      input.onProgress(bytesDone, bytesTotal);
+    };
+    for (const plan of planPacks(objects, this.packBytes)) {
+      // A run cut off by a crash left whole packs: they are not sent again.
+      const finished = await finishedPack(input.store, plan);
+      if (finished) {
+        progress(plan.bytes);
+        files.push(...finished);
+        continue;
+      }
       const written = await writePack(
         input.store,
         plan,
         (hash) => objectPath(dirs.objects, hash),
-        (bytes) => {
-          bytesDone += bytes;
-          input.onProgress(bytesDone, bytesTotal);
-        },
+        progress,
       );
+      await markPackFinished(input.store, plan, written);
       files.push(...written);
     }
     for (const record of records) {

@@ -28,13 +28,16 @@ const packName = (index: number) =>
   `packs/pack-${String(index).padStart(4, '0')}`;
 
 /** Cuts the objects, sorted by hash, into packs: the same every time. */
-export function planPacks(objects: Map<string, number>): PackPlan[] {
+export function planPacks(
+  objects: Map<string, number>,
+  packBytes = PACK_BYTES,
+): PackPlan[] {
   const plans: PackPlan[] = [];
   let current: PackPlan | undefined;
 
   for (const hash of [...objects.keys()].sort()) {
     const bytes = objects.get(hash) ?? 0;
-    if (!current || (current.bytes > 0 && current.bytes + bytes > PACK_BYTES)) {
+    if (!current || (current.bytes > 0 && current.bytes + bytes > packBytes)) {
       const name = packName(plans.length + 1);
       current = {
         key: `${name}.bin`,
@@ -85,18 +88,81 @@ export async function writePack(
     durable: false,
   });
 
-  const index = new TextEncoder().encode(
-    plan.objects.map((o) => `${o.hash} ${o.offset} ${o.bytes}\n`).join(''),
-  );
+  const index = indexOf(plan);
   await store.put(plan.indexKey, index, { durable: false });
   return [
     { key: plan.key, bytes: plan.bytes, sha256: digest.digest('hex') },
-    {
-      key: plan.indexKey,
-      bytes: index.length,
-      sha256: createHash('sha256').update(index).digest('hex'),
-    },
+    { key: plan.indexKey, bytes: index.length, sha256: sha256Hex(index) },
   ];
+}
+
+/** A pack's index: one `hash offset bytes` line per object, in order. */
+function indexOf(plan: PackPlan): Uint8Array {
+  return encode(
+    plan.objects.map((o) => `${o.hash} ${o.offset} ${o.bytes}\n`).join(''),
+  );
+}
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+const sha256Hex = (data: Uint8Array) =>
+  createHash('sha256').update(data).digest('hex');
+
+/**
+ * A pack an earlier run of the same export finished: its manifest
+ * entries, from the marker written once the pack and its index were
+ * down, or undefined when it must be written (again). The plan is the
+ * same for the same snapshots, so the marker is checked against it: the
+ * pack's size and the index this plan makes.
+ */
+export async function finishedPack(
+  store: ObjectStore,
+  plan: PackPlan,
+): Promise<PackageFile[] | undefined> {
+  const markerKey = markerKeyOf(plan);
+  const [pack, marker] = await Promise.all([
+    store.head(plan.key),
+    store.head(markerKey),
+  ]);
+  if (!marker || pack?.size !== plan.bytes) return undefined;
+
+  const text = await new Response(await store.get(markerKey)).text();
+  const entries = parseMarker(text);
+  const [packEntry, indexEntry] = entries ?? [];
+  const sameIndex = indexEntry?.sha256 === sha256Hex(indexOf(plan));
+  if (!sameIndex || packEntry?.key !== plan.key) return undefined;
+  return entries;
+}
+
+/**
+ * Records that a pack is whole, for a later run to skip it. Goes after
+ * a flush of the pack, so a marker never outlives what it vouches for.
+ */
+export async function markPackFinished(
+  store: ObjectStore,
+  plan: PackPlan,
+  entries: PackageFile[],
+): Promise<void> {
+  await store.flush();
+  await store.put(markerKeyOf(plan), encode(JSON.stringify(entries)));
+}
+
+const markerKeyOf = (plan: PackPlan) => plan.key.replace(/\.bin$/, '.done');
+
+function parseMarker(text: string): PackageFile[] | undefined {
+  try {
+    const entries: unknown = JSON.parse(text);
+    if (!Array.isArray(entries) || entries.length !== 2) return undefined;
+    const valid = entries.every(
+      (e) =>
+        typeof e?.key === 'string' &&
+        typeof e?.bytes === 'number' &&
+        typeof e?.sha256 === 'string',
+    );
+    return valid ? (entries as PackageFile[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
