@@ -6,7 +6,6 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { ValidationError } from '../../../domain/errors.ts';
 import {
   compareObjectKeys,
@@ -15,6 +14,7 @@ import {
   type StoredObject,
 } from '../../../domain/ports/object-store.ts';
 import { callAws, hasAwsCode, translateAwsError } from './aws-errors.ts';
+import { uploadObject } from './s3-multipart.ts';
 import { countBytes, toNodeStream } from './s3-upload-body.ts';
 
 /** S3 multipart parts: 5 MiB minimum except the last (S3 quotas). */
@@ -37,11 +37,12 @@ export interface S3ObjectStoreOptions {
 
 /**
  * Objects under one prefix of one bucket (exports, imports). Bodies
- * stream through multipart uploads (lib-storage), so size is bounded
- * by S3, not memory. An upload that fails is aborted, parts and all:
- * no half-written object is ever visible, and none is left to pay for.
- * A failed upload starts again from the beginning (lib-storage cannot
- * resume a multipart upload across calls).
+ * stream through multipart uploads (s3-multipart.ts), so size is
+ * bounded by S3, not memory, and no half-written object is ever
+ * visible. An upload cut off (a crash, a broken source) keeps its parts
+ * and the next put of the key resumes it, sending only the parts S3
+ * does not hold already; the bucket's lifecycle rule aborts those
+ * nobody resumes.
  */
 export class S3ObjectStore implements ObjectStore {
   /** `s3://bucket/prefix`, or `s3://bucket` for a whole bucket. */
@@ -75,27 +76,22 @@ export class S3ObjectStore implements ObjectStore {
     options: PutObjectOptions = {},
   ): Promise<StoredObject> {
     const counted = countBytes(toNodeStream(body), key, options.contentLength);
-    const upload = new Upload({
+    const target = {
       client: this.client,
-      params: {
-        Bucket: this.bucket,
-        Key: this.prefix + key,
-        Body: counted.stream,
-        ...this.encryption(),
-      },
-      partSize: this.options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES,
-      queueSize: this.options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
-      leavePartsOnError: false,
-    });
-    upload.on('httpUploadProgress', (progress) => {
-      if (progress.loaded !== undefined) options.onProgress?.(progress.loaded);
-    });
+      bucket: this.bucket,
+      key: this.prefix + key,
+      partSizeBytes: this.options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES,
+      partsInFlight: this.options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
+      encryption: this.encryption(),
+      onProgress: options.onProgress,
+    };
 
     // A body of the wrong length fails while it is read, before the
-    // upload completes: the object never shows, and its parts are aborted.
-    const done = await callAws(`upload ${key}`, () => upload.done());
-
-    return { key, size: counted.bytes(), etag: done.ETag };
+    // upload completes: the object never shows.
+    const done = await callAws(`upload ${key}`, () =>
+      uploadObject(target, counted.stream),
+    );
+    return { key, size: counted.bytes(), etag: done.etag };
   }
 
   /** The object's content as a stream; NotFoundError when absent. */

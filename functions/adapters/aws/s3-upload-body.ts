@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ValidationError } from '../../../domain/errors.ts';
 
-/** Any body a put takes, as the node stream lib-storage reads. */
+/** Any body a put takes, as a node stream. */
 export function toNodeStream(
   body: Readable | ReadableStream<Uint8Array> | Uint8Array,
 ): Readable {
@@ -17,8 +17,8 @@ export function toNodeStream(
 
 /**
  * Passes the body through, counting bytes. An error of the source, or a
- * length other than `contentLength`, is an error of the upload (so
- * lib-storage aborts it); an error of the upload stops the source.
+ * length other than `contentLength`, is an error of the upload (one
+ * of the length aborts it); an error of the upload stops the source.
  */
 export function countBytes(
   source: Readable,

@@ -17,7 +17,7 @@ const LARGE = 40 * MIB;
  * `size` bytes in 1 MiB chunks, each different, made as they are read
  * (nothing held in memory); `failAfter` makes the source break there.
  */
-function generated(size: number, failAfter?: number) {
+function generated(size: number, failAfter?: number, seed = 0) {
   const hash = createHash('sha256');
   let made = 0;
   const stream = new Readable({
@@ -27,7 +27,8 @@ function generated(size: number, failAfter?: number) {
         return;
       }
       if (made >= size) return this.push(null);
-      const chunk = Buffer.alloc(Math.min(MIB, size - made), made / MIB);
+      const fill = (made / MIB + seed) % 256;
+      const chunk = Buffer.alloc(Math.min(MIB, size - made), fill);
       chunk.writeUInt32BE(made / MIB, 0);
       hash.update(chunk);
       made += chunk.length;
@@ -78,7 +79,14 @@ describe('S3ObjectStore on moto_server', () => {
     });
   });
 
-  it('leaves nothing behind when the source breaks off', async () => {
+  const openUploads = async () => {
+    const listed = await moto.s3.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket }),
+    );
+    return listed.Uploads ?? [];
+  };
+
+  it('shows no object when the source breaks off, and keeps its parts', async () => {
     const source = generated(LARGE, 20 * MIB);
 
     await expect(
@@ -86,10 +94,54 @@ describe('S3ObjectStore on moto_server', () => {
     ).rejects.toThrow(/broke off/);
 
     expect(await store().head('sbx-1/broken.tar')).toBeUndefined();
-    const uploads = await moto.s3.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket }),
-    );
-    expect(uploads.Uploads ?? []).toEqual([]);
+    expect((await openUploads()).map((u) => u.Key)).toEqual([
+      'exports/sbx-1/broken.tar',
+    ]);
+  });
+
+  it('resumes an upload cut off, sending only the parts not held', async () => {
+    await expect(
+      store().put('sbx-1/pack.bin', generated(LARGE, 20 * MIB).stream),
+    ).rejects.toThrow(/broke off/);
+    const sent = recordCommands(moto.s3);
+    const source = generated(LARGE);
+
+    await store().put('sbx-1/pack.bin', source.stream);
+
+    // 8 MiB parts: parts 1 and 2 went up before the source broke at 20.
+    const parts = inputsOf(sent, 'UploadPartCommand').map((p) => p.PartNumber);
+    expect(parts.sort()).toEqual([3, 4, 5]);
+    const back = await store().get('sbx-1/pack.bin');
+    expect(await digestOf(back)).toBe(source.digest());
+    expect(await openUploads()).toEqual([]);
+  });
+
+  it('sends again the parts of a cut-off upload that hold other bytes', async () => {
+    await expect(
+      store().put('sbx-1/pack.bin', generated(LARGE, 20 * MIB).stream),
+    ).rejects.toThrow(/broke off/);
+    const sent = recordCommands(moto.s3);
+    const other = generated(LARGE, undefined, 7);
+
+    await store().put('sbx-1/pack.bin', other.stream);
+
+    const parts = inputsOf(sent, 'UploadPartCommand').map((p) => p.PartNumber);
+    expect(parts.sort()).toEqual([1, 2, 3, 4, 5]);
+    const back = await store().get('sbx-1/pack.bin');
+    expect(await digestOf(back)).toBe(other.digest());
+  });
+
+  it('aborts an upload whose body is not the length announced', async () => {
+    const source = generated(20 * MIB);
+
+    await expect(
+      store().put('sbx-1/short.bin', source.stream, {
+        contentLength: 30 * MIB,
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+
+    expect(await store().head('sbx-1/short.bin')).toBeUndefined();
+    expect(await openUploads()).toEqual([]);
   });
 
   it('refuses and removes a body shorter than it was announced', async () => {
