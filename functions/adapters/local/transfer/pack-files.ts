@@ -64,23 +64,21 @@ export async function writePack(
   onBytes: (bytes: number) => void,
 ): Promise<PackageFile[]> {
   const digest = createHash('sha256');
+  const chunks = coalesced(packContent(plan, pathOf));
+  // Pulled, not pushed: a pack is read only as fast as the store takes it.
   const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for (const object of plan.objects) {
-          for await (const bytes of contentOf(
-            pathOf(object.hash),
-            object.bytes,
-          )) {
-            digest.update(bytes);
-            controller.enqueue(new Uint8Array(bytes));
-            onBytes(bytes.length);
-          }
-        }
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) {
         controller.close();
-      } catch (error) {
-        controller.error(error);
+        return;
       }
+      digest.update(next.value);
+      controller.enqueue(next.value);
+      onBytes(next.value.length);
+    },
+    async cancel() {
+      await chunks.return(undefined);
     },
   });
   await store.put(plan.key, body, {
@@ -163,6 +161,39 @@ function parseMarker(text: string): PackageFile[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The pack's bytes: its objects' contents, one after the other. */
+async function* packContent(
+  plan: PackPlan,
+  pathOf: (hash: string) => string,
+): AsyncGenerator<Buffer> {
+  for (const object of plan.objects) {
+    yield* contentOf(pathOf(object.hash), object.bytes);
+  }
+}
+
+/**
+ * Chunks of about this size reach the store: thousands of small files
+ * are otherwise as many stream reads and file writes.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+
+async function* coalesced(
+  source: AsyncGenerator<Buffer>,
+): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let held = 0;
+  for await (const bytes of source) {
+    pending.push(bytes);
+    held += bytes.length;
+    if (held >= CHUNK_BYTES) {
+      yield pending.length === 1 ? bytes : Buffer.concat(pending, held);
+      pending = [];
+      held = 0;
+    }
+  }
+  if (held > 0) yield Buffer.concat(pending, held);
 }
 
 /**
