@@ -156,6 +156,7 @@ function handlerEnv(tables: TableNames, secretArn: string): HandlerEnvInput {
     DEFAULT_MAX_SNAPSHOTS: '100',
     SANDBOX_SIZES: JSON.stringify(SANDBOX_SIZES),
     AUTERYN_REGION: REGION,
+    DEPLOYMENT_ID: 'auteryn-bench',
     LOG_LEVEL: 'ERROR',
   };
 }

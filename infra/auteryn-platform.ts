@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PlatformApi } from './api.ts';
@@ -10,8 +11,11 @@ import { handlerEnvironment } from './handler-env.ts';
 import { HANDLER_NAMES, HANDLERS } from './handlers.ts';
 import { PlatformNetwork } from './network.ts';
 import { grantHandler } from './permissions.ts';
-import { resolvePlatformConfig } from './platform-config.ts';
-import type { AuterynPlatformProps, ExportTarget } from './platform-props.ts';
+import {
+  type PlatformConfig,
+  resolvePlatformConfig,
+} from './platform-config.ts';
+import type { AuterynPlatformProps } from './platform-props.ts';
 import { PlatformRules } from './rules.ts';
 import { SandboxTask } from './sandbox-task.ts';
 import { PlatformSchedules } from './schedules.ts';
@@ -39,7 +43,7 @@ export class AuterynPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: AuterynPlatformProps = {}) {
     super(scope, id);
-    const config = resolvePlatformConfig(props);
+    const config = resolvePlatformConfig(props, Stack.of(this).stackName);
 
     this.key = platformKey(this, props.kmsKey, config.removalPolicy);
     const key = this.key;
@@ -79,7 +83,7 @@ export class AuterynPlatform extends Construct {
         bucket: this.bucket.bucket,
       }),
     });
-    this.grantHandlers(config.exportTargets);
+    this.grantHandlers(config);
 
     const fns = this.functions.byName;
     consumeEvents(
@@ -117,7 +121,7 @@ export class AuterynPlatform extends Construct {
     });
   }
 
-  private grantHandlers(exportTargets: Record<string, ExportTarget>): void {
+  private grantHandlers(config: PlatformConfig): void {
     const sources = {
       key: this.key,
       tables: this.tables,
@@ -125,7 +129,8 @@ export class AuterynPlatform extends Construct {
       task: this.task,
       bus: this.bus,
       bucket: this.bucket,
-      exportTargets,
+      exportTargets: config.exportTargets,
+      deploymentId: config.deploymentId,
     };
     for (const name of HANDLER_NAMES) {
       grantHandler(this.functions.byName[name], HANDLERS[name], sources);

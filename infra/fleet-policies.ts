@@ -7,8 +7,9 @@ import { acknowledge, wildcardResourceFinding } from './nag.ts';
 import type { ExportTarget } from './platform-props.ts';
 import type { SandboxTask } from './sandbox-task.ts';
 
-const managed = (kind: 'Request' | 'Resource') => ({
-  StringEquals: { [`aws:${kind}Tag/${MANAGED_TAG}`]: 'true' },
+/** The resource, or the creating request, carries the deployment's tag. */
+const managed = (kind: 'Request' | 'Resource', deploymentId: string) => ({
+  StringEquals: { [`aws:${kind}Tag/${MANAGED_TAG}`]: deploymentId },
 });
 
 /** Actions IAM cannot scope to a resource, named in acknowledgements. */
@@ -24,7 +25,11 @@ export const UNSCOPED_DESCRIBE = [
  * snapshotted or deleted, and CreateTags is allowed only as part of a
  * creation. Snapshot and volume ids are made by EC2, hence the `*`.
  */
-export function snapshotStatements(fn: IConstruct): iam.PolicyStatement[] {
+export function snapshotStatements(
+  fn: IConstruct,
+  deploymentId: string,
+): iam.PolicyStatement[] {
+  const ours = (kind: 'Request' | 'Resource') => managed(kind, deploymentId);
   const stack = Stack.of(fn);
   const arn = (resource: string, account: string) =>
     stack.formatArn({ service: 'ec2', account, resource, resourceName: '*' });
@@ -43,12 +48,12 @@ export function snapshotStatements(fn: IConstruct): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       actions: ['ec2:CreateSnapshot'],
       resources: [volumes],
-      conditions: managed('Resource'),
+      conditions: ours('Resource'),
     }),
     new iam.PolicyStatement({
       actions: ['ec2:CreateSnapshot', 'ec2:CopySnapshot'],
       resources: [snapshots],
-      conditions: managed('Request'),
+      conditions: ours('Request'),
     }),
     new iam.PolicyStatement({
       actions: ['ec2:CreateTags'],
@@ -62,18 +67,18 @@ export function snapshotStatements(fn: IConstruct): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       actions: ['ec2:DeleteSnapshot'],
       resources: [snapshots],
-      conditions: managed('Resource'),
+      conditions: ours('Resource'),
     }),
     // An import takes over the copies an export left here: retagged.
     new iam.PolicyStatement({
       actions: ['ec2:CreateTags'],
       resources: [snapshots],
-      conditions: managed('Resource'),
+      conditions: ours('Resource'),
     }),
     new iam.PolicyStatement({
       actions: ['ec2:DeleteVolume'],
       resources: [volumes],
-      conditions: managed('Resource'),
+      conditions: ours('Resource'),
     }),
   ];
 }
@@ -85,9 +90,14 @@ export function snapshotStatements(fn: IConstruct): iam.PolicyStatement[] {
  */
 export function taskStatements(
   fn: IConstruct,
-  cluster: SandboxCluster,
-  task: SandboxTask,
+  sources: {
+    cluster: SandboxCluster;
+    task: SandboxTask;
+    deploymentId: string;
+  },
 ): iam.PolicyStatement[] {
+  const { cluster, task, deploymentId } = sources;
+  const ours = (kind: 'Request' | 'Resource') => managed(kind, deploymentId);
   const clusterArn = cluster.cluster.clusterArn;
   const inCluster = { ArnEquals: { 'ecs:cluster': clusterArn } };
   const tasks = cluster.cluster.arnForTasks('*');
@@ -96,7 +106,7 @@ export function taskStatements(
     new iam.PolicyStatement({
       actions: ['ecs:RunTask'],
       resources: [task.taskDefinition.taskDefinitionArn],
-      conditions: { ...inCluster, ...managed('Request') },
+      conditions: { ...inCluster, ...ours('Request') },
     }),
     new iam.PolicyStatement({
       actions: ['ecs:TagResource'],
@@ -106,7 +116,7 @@ export function taskStatements(
     new iam.PolicyStatement({
       actions: ['ecs:StopTask'],
       resources: [tasks],
-      conditions: { ...inCluster, ...managed('Resource') },
+      conditions: { ...inCluster, ...ours('Resource') },
     }),
     new iam.PolicyStatement({
       actions: ['iam:PassRole'],
@@ -170,11 +180,19 @@ export function describeStatements(
  */
 export function exportTargetStatements(
   fn: IConstruct,
-  targets: Record<string, ExportTarget>,
+  sources: {
+    exportTargets: Record<string, ExportTarget>;
+    deploymentId: string;
+  },
 ): iam.PolicyStatement[] {
   const stack = Stack.of(fn);
   const statements: iam.PolicyStatement[] = [];
-  for (const [region, target] of Object.entries(targets)) {
+  for (const [region, target] of Object.entries(sources.exportTargets)) {
+    // Copies carry the target's tag: that deployment takes them over.
+    const theirs = managed(
+      'Request',
+      target.deploymentId ?? sources.deploymentId,
+    );
     const copies = stack.formatArn({
       service: 'ec2',
       region,
@@ -195,7 +213,7 @@ export function exportTargetStatements(
       new iam.PolicyStatement({
         actions: ['ec2:CopySnapshot'],
         resources: [copies],
-        conditions: managed('Request'),
+        conditions: theirs,
       }),
       new iam.PolicyStatement({
         actions: ['ec2:CreateTags'],

@@ -62,6 +62,15 @@ export function handlerEnvironment(
     DEFAULT_MAX_SNAPSHOTS: String(config.defaultRetention.maxSnapshots),
     SANDBOX_SIZES: JSON.stringify(sizesAsResources(config.sandboxSizes)),
     AUTERYN_REGION: Stack.of(sources.bus).region,
+    DEPLOYMENT_ID: config.deploymentId,
+    EXPORT_DEPLOYMENTS: JSON.stringify(
+      Object.fromEntries(
+        Object.entries(config.exportTargets).map(([region, target]) => [
+          region,
+          target.deploymentId ?? config.deploymentId,
+        ]),
+      ),
+    ),
     EXPORT_TARGETS: Stack.of(sources.bus).toJsonString({
       // Exports to this region land in this deployment's own bucket.
       [Stack.of(sources.bus).region]:

@@ -44,6 +44,8 @@ export interface GrantSources {
   readonly bucket: ExportBucket;
   /** Other regions' deployments exports go to. */
   readonly exportTargets: Record<string, ExportTarget>;
+  /** The `auteryn:managed` value of this deployment's resources. */
+  readonly deploymentId: string;
 }
 
 /**
@@ -80,12 +82,12 @@ function grantCapability(
       sources.task.agentSecret.grantRead(fn);
       return;
     case 'snapshots':
-      snapshotStatements(fn).forEach(add);
+      snapshotStatements(fn, sources.deploymentId).forEach(add);
       describeStatements(fn, sources.cluster).forEach(add);
       grantKey(sources.key, fn, 'ebs');
       return;
     case 'tasks':
-      taskStatements(fn, sources.cluster, sources.task).forEach(add);
+      taskStatements(fn, sources).forEach(add);
       return;
     case 'describe':
       describeStatements(fn, sources.cluster).forEach(add);
@@ -95,7 +97,7 @@ function grantCapability(
       return;
     case 'exports':
       sources.bucket.grantReadWrite(fn);
-      exportTargetStatements(fn, sources.exportTargets).forEach(add);
+      exportTargetStatements(fn, sources).forEach(add);
       return;
     default:
       capability satisfies never;

@@ -42,6 +42,7 @@ export interface PlatformConfig {
   readonly eventArchiveRetention: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly exportTargets: Record<string, ExportTarget>;
+  readonly deploymentId: string;
 }
 
 const defaultSizes = Object.fromEntries(
@@ -59,6 +60,7 @@ const defaultSizes = Object.fromEntries(
 /** Fills in the defaults and rejects what cannot deploy, by name. */
 export function resolvePlatformConfig(
   props: AuterynPlatformProps,
+  stackName = 'Auteryn',
 ): PlatformConfig {
   const sandboxSizes = { ...defaultSizes, ...props.sandboxSizes };
   for (const [size, spec] of Object.entries(sandboxSizes)) {
@@ -102,7 +104,18 @@ export function resolvePlatformConfig(
     eventArchiveRetention: props.eventArchiveRetention ?? Duration.days(30),
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     exportTargets: props.exportTargets ?? {},
+    deploymentId: deploymentIdOf(props.deploymentId ?? stackName),
   };
+}
+
+/** A tag value IAM conditions compare exactly: kept plain and short. */
+function deploymentIdOf(id: string): string {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(id)) {
+    throw new Error(
+      `deploymentId: 1-128 of A-Za-z0-9._- (it is a tag value), got "${id}"`,
+    );
+  }
+  return id;
 }
 
 /** The sizes as the handlers read them (SANDBOX_SIZES): bytes. */

@@ -122,6 +122,14 @@ export interface AuterynPlatformProps {
    * @default {} (exports only to this deployment's own bucket)
    */
   readonly exportTargets?: Record<string, ExportTarget>;
+  /**
+   * The value of the `auteryn:managed` tag on every task, volume and
+   * snapshot this deployment makes; its IAM policies act only on
+   * resources carrying it, so two deployments in one account cannot
+   * touch each other's. 1–128 of `A-Za-z0-9._-`.
+   * @default the stack's name
+   */
+  readonly deploymentId?: string;
 }
 
 /** Where exports to one region go. */
@@ -129,4 +137,10 @@ export interface ExportTarget {
   readonly bucketName: string;
   /** @default the target region's default EBS encryption key */
   readonly kmsKeyArn?: string;
+  /**
+   * The target deployment's `deploymentId`: EBS copies are tagged with
+   * it, so that deployment may take them over.
+   * @default this deployment's own deploymentId
+   */
+  readonly deploymentId?: string;
 }

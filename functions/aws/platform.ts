@@ -85,6 +85,7 @@ export function createAwsPlatform(
 
   const runner = new EcsTaskRunner(clients.ecs, clients.ec2, {
     cluster: env.CLUSTER_ARN,
+    managedBy: env.DEPLOYMENT_ID,
     taskDefinition: env.TASK_DEFINITION_ARN,
     subnets: env.SUBNET_IDS,
     securityGroups: [env.SANDBOX_SECURITY_GROUP_ID],
@@ -106,7 +107,7 @@ export function createAwsPlatform(
     log,
     options.waits ?? DEFAULT_ECS_WAITS,
   );
-  const gateway = new Ec2SnapshotGateway(clients.ec2);
+  const gateway = new Ec2SnapshotGateway(clients.ec2, env.DEPLOYMENT_ID);
   const store = new EbsSnapshotStore(gateway, runner, runtime, activity);
 
   const projector = new SandboxProjector(events, views);

@@ -55,8 +55,11 @@ export function awsTransfers(
     packager: new EbsSnapshotPackager({
       here: core.gateway,
       region: env.AUTERYN_REGION,
-      gatewayIn: (region) => new Ec2SnapshotGateway(ec2In(region)),
+      gatewayIn: (region) =>
+        new Ec2SnapshotGateway(ec2In(region), env.DEPLOYMENT_ID),
       kmsKeyIn: (region) => env.EXPORT_KMS_KEYS[region],
+      deploymentIn: (region) =>
+        env.EXPORT_DEPLOYMENTS[region] ?? env.DEPLOYMENT_ID,
     }),
     openStore: (location) => objectStoreAt(location, { s3: options.s3 }),
     exportTarget: (region) => {

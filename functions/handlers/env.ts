@@ -7,8 +7,9 @@ import { sandboxSizeSchema } from '../../domain/sandbox/sizes.ts';
 export const AGENT_PORT = 7070;
 
 /**
- * The tag (value `true`) on every task, volume and snapshot the platform
- * makes. Its IAM policies only let it act on resources that carry it.
+ * The tag on every task, volume and snapshot the platform makes, its
+ * value the deployment's id (DEPLOYMENT_ID). The deployment's IAM
+ * policies only let it act on resources that carry its own value.
  */
 export const MANAGED_TAG = 'auteryn:managed';
 
@@ -82,6 +83,10 @@ export const handlerEnvSchema = z.object({
   DEFAULT_MAX_SNAPSHOTS: count.default(100),
   SANDBOX_SIZES: sandboxSizesSchema,
   AUTERYN_REGION: name,
+  /** This deployment's value of the `auteryn:managed` tag. */
+  DEPLOYMENT_ID: name,
+  /** The target deployments' ids, per region (copies carry theirs). */
+  EXPORT_DEPLOYMENTS: jsonRecord(name).default({}),
   /**
    * Where exports to each region go, `{"eu-west-1":"s3://bucket/prefix"}`:
    * the target deployments' export buckets.

@@ -29,7 +29,7 @@ import {
 } from '../agent/support.ts';
 import { httpApiEvent } from '../fixtures/api-gateway-v2.ts';
 import { ManualClock } from '../support/clock.ts';
-import { useMoto } from '../support/moto.ts';
+import { TEST_DEPLOYMENT_ID, useMoto } from '../support/moto.ts';
 import { inputsOf, recordCommands } from '../support/moto-capture.ts';
 import { ecsCluster, volumeEcsWouldMake } from '../support/moto-ecs.ts';
 import { streamOf } from '../support/moto-streams.ts';
@@ -149,6 +149,7 @@ describe('AWS mode end to end, through moto', () => {
       AGENT_SECRET_ARN: secret.ARN,
       SANDBOX_SIZES: JSON.stringify(SANDBOX_SIZES),
       AUTERYN_REGION: moto.region,
+      DEPLOYMENT_ID: TEST_DEPLOYMENT_ID,
       LOG_LEVEL: 'ERROR',
     });
     platform = createAwsPlatform(env, {

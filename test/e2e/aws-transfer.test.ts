@@ -46,6 +46,7 @@ describe('export and import between AWS regions, through moto', () => {
     event: { requestContext: { authorizer: { iam: ALICE } } },
   });
 
+  const deploymentIn = (region: string) => `auteryn-${region}`;
   const platformIn = async (region: string) => {
     const tables = tableNames(`xr${region.replace(/-/g, '')}${Date.now()}`);
     await ensureTables(moto.dynamodb, tables);
@@ -71,6 +72,9 @@ describe('export and import between AWS regions, through moto', () => {
       AGENT_SECRET_ARN: secret.ARN,
       SANDBOX_SIZES: JSON.stringify(SANDBOX_SIZES),
       AUTERYN_REGION: region,
+      // Two deployments, each tagging what it manages with its own id.
+      DEPLOYMENT_ID: deploymentIn(region),
+      EXPORT_DEPLOYMENTS: JSON.stringify({ [WEST]: deploymentIn(WEST) }),
       EXPORT_TARGETS: JSON.stringify({ [WEST]: `s3://${BUCKET}/exports` }),
       LOG_LEVEL: 'ERROR',
     });
@@ -183,6 +187,12 @@ describe('export and import between AWS regions, through moto', () => {
       }),
     );
     expect(copies.Snapshots).toHaveLength(1);
+    // Tagged for the deployment there, whose IAM lets it take the copy.
+    expect(copies.Snapshots?.[0]?.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'auteryn:managed', Value: deploymentIn(WEST) },
+      ]),
+    );
     const keys = (await objectStoreAt(location, { s3: moto.s3 }).list()).map(
       (o) => o.key,
     );

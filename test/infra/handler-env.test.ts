@@ -39,6 +39,7 @@ const deployed = {
     large: size(4, 8, 50),
   }),
   AUTERYN_REGION: 'eu-west-1',
+  DEPLOYMENT_ID: 'Auteryn',
   LOG_LEVEL: 'INFO',
 };
 

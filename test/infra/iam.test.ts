@@ -4,6 +4,9 @@ import { resourceNamed, resourcesOf, synthesize } from './synth.ts';
 
 const { template } = synthesize();
 
+/** The `auteryn:managed` value: by default the stack's name. */
+const DEPLOYMENT = 'AuterynStack';
+
 interface Statement {
   Effect: string;
   Action: string | string[];
@@ -62,15 +65,15 @@ describe('IAM', () => {
     const conditions = creates.map((s) => s.Condition?.StringEquals);
     expect(conditions).toEqual(
       expect.arrayContaining([
-        { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' },
-        { [`aws:RequestTag/${MANAGED_TAG}`]: 'true' },
+        { [`aws:ResourceTag/${MANAGED_TAG}`]: DEPLOYMENT },
+        { [`aws:RequestTag/${MANAGED_TAG}`]: DEPLOYMENT },
       ]),
     );
     for (const action of ['ec2:DeleteSnapshot', 'ec2:DeleteVolume']) {
       expect(allowing('Lifecycle', action)).toEqual([
         expect.objectContaining({
           Condition: {
-            StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' },
+            StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: DEPLOYMENT },
           },
         }),
       ]);
@@ -86,7 +89,7 @@ describe('IAM', () => {
       // An import retags the copies an export left: managed ones only.
       expect.objectContaining({
         Condition: {
-          StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: 'true' },
+          StringEquals: { [`aws:ResourceTag/${MANAGED_TAG}`]: DEPLOYMENT },
         },
       }),
     ]);
@@ -99,11 +102,11 @@ describe('IAM', () => {
     });
     expect(runTask?.Condition).toEqual({
       ArnEquals: { 'ecs:cluster': expect.anything() },
-      StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: 'true' },
+      StringEquals: { [`aws:RequestTag/${MANAGED_TAG}`]: DEPLOYMENT },
     });
     const [stopTask] = allowing('Lifecycle', 'ecs:StopTask');
     expect(stopTask?.Condition?.StringEquals).toEqual({
-      [`aws:ResourceTag/${MANAGED_TAG}`]: 'true',
+      [`aws:ResourceTag/${MANAGED_TAG}`]: DEPLOYMENT,
     });
   });
 

@@ -38,8 +38,10 @@ new AuterynPlatform(stack, 'Platform', {
     'us-west-2': {
       bucketName: 'auteryn-west-exports',
       kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/west',
+      deploymentId: 'customer-west',
     },
   },
+  deploymentId: 'customer-east',
 });
 const template = Template.fromStack(stack);
 
@@ -142,6 +144,39 @@ describe('AuterynPlatform props', () => {
     );
   });
 
+  it('tags and acts on its own resources, and tags copies for the target', () => {
+    const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(
+      (p) =>
+        (
+          p.properties.PolicyDocument as {
+            Statement: { Action: unknown; Condition?: unknown }[];
+          }
+        ).Statement,
+    );
+    const conditionsOf = (action: string) =>
+      statements
+        .filter((s) => [s.Action].flat().includes(action))
+        .map((s) => JSON.stringify(s.Condition ?? {}));
+
+    expect(variables().DEPLOYMENT_ID).toBe('customer-east');
+    expect(variables().EXPORT_DEPLOYMENTS).toBe(
+      JSON.stringify({ 'us-west-2': 'customer-west' }),
+    );
+    // Every function that may delete snapshots, on the same condition.
+    expect(new Set(conditionsOf('ec2:DeleteSnapshot'))).toEqual(
+      new Set([
+        JSON.stringify({
+          StringEquals: { 'aws:ResourceTag/auteryn:managed': 'customer-east' },
+        }),
+      ]),
+    );
+    expect(conditionsOf('ec2:CopySnapshot')).toContain(
+      JSON.stringify({
+        StringEquals: { 'aws:RequestTag/auteryn:managed': 'customer-west' },
+      }),
+    );
+  });
+
   it('names the bus as asked', () => {
     template.hasResourceProperties('AWS::Events::EventBus', {
       Name: 'auteryn-staging',
@@ -179,6 +214,12 @@ describe('props that cannot deploy', () => {
     expect(() =>
       resolvePlatformConfig({ minCapacity: 5, maxCapacity: 2 }),
     ).toThrow(/capacity/);
+  });
+
+  it('rejects a deployment id that is no plain tag value', () => {
+    expect(() => resolvePlatformConfig({ deploymentId: 'prod east' })).toThrow(
+      /deploymentId: 1-128 of/,
+    );
   });
 
   it('rejects a retention the domain would not accept', () => {

@@ -12,7 +12,7 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import type { EcsTaskRunnerConfig } from '../../functions/adapters/aws/ecs-task-runner.ts';
-import type { MotoContext } from './moto.ts';
+import { type MotoContext, TEST_DEPLOYMENT_ID } from './moto.ts';
 
 /** The names `EcsTaskRunner` needs, as the fixture made them. */
 export type EcsFixture = EcsTaskRunnerConfig;
@@ -73,6 +73,7 @@ export async function ecsCluster(moto: MotoContext): Promise<EcsFixture> {
   await registerContainerInstance(moto, cluster, subnet.Subnet?.SubnetId);
   return {
     cluster,
+    managedBy: TEST_DEPLOYMENT_ID,
     taskDefinition: definition.taskDefinition?.taskDefinitionArn as string,
     subnets: [subnet.Subnet?.SubnetId as string],
     securityGroups: [group.GroupId as string],
@@ -134,7 +135,7 @@ export async function volumeEcsWouldMake(
           ResourceType: 'volume',
           Tags: [
             { Key: 'auteryn:sandbox-id', Value: sandboxId },
-            { Key: 'auteryn:managed', Value: 'true' },
+            { Key: 'auteryn:managed', Value: TEST_DEPLOYMENT_ID },
           ],
         },
       ],

@@ -10,6 +10,9 @@ import { type MotoServer, startMotoServer } from './moto-server.ts';
 
 const DEFAULT_REGION = 'us-east-1';
 
+/** The deployment id (`auteryn:managed` value) the AWS tests run as. */
+export const TEST_DEPLOYMENT_ID = 'auteryn-test';
+
 export interface UseMotoOptions {
   /** POST /moto-api/reset before each test. Default: false. */
   resetEachTest?: boolean;

@@ -31,6 +31,8 @@ export class EbsSnapshotPackager implements SnapshotPackager {
       gatewayIn(region: string): Ec2SnapshotGateway;
       /** The target's key to re-encrypt copies with; default theirs. */
       kmsKeyIn(region: string): string | undefined;
+      /** The deployment there, whose `auteryn:managed` copies carry. */
+      deploymentIn(region: string): string;
     },
   ) {}
 
@@ -51,7 +53,7 @@ export class EbsSnapshotPackager implements SnapshotPackager {
         sourceRegion: this.parts.region,
         kmsKeyId: this.parts.kmsKeyIn(input.targetRegion),
         tags: {
-          [TAGS.managed]: 'true',
+          [TAGS.managed]: this.parts.deploymentIn(input.targetRegion),
           [TAGS.sandboxId]: input.sandboxId,
           [TAGS.snapshotId]: snapshot.id,
           [TAGS.kind]: snapshot.kind,
@@ -120,7 +122,7 @@ export class EbsSnapshotPackager implements SnapshotPackager {
         [TAGS.sandboxId]: input.sandboxId,
         [TAGS.snapshotId]: snapshot.id,
         [TAGS.tenant]: input.tenantId,
-        [TAGS.managed]: 'true',
+        [TAGS.managed]: this.parts.here.managedBy,
       });
     }
     return input.packed.snapshots;

@@ -51,7 +51,8 @@ const NOT_FOUND = ['InvalidSnapshot.NotFound'];
  * EBS snapshots of sandbox volumes. Each is tagged at creation (in the
  * CreateSnapshot call itself, so no snapshot is ever untagged) with the
  * sandbox, the platform's snapshot id, the tenant and the kind, and
- * `auteryn:managed=true`, which the reconciler and IAM conditions key on.
+ * `auteryn:managed=<deployment id>`, which the reconciler and the
+ * deployment's IAM conditions key on.
  *
  * CreateSnapshot takes no client token, so create looks for a snapshot
  * tagged with the same platform id first: retries and duplicate
@@ -59,8 +60,14 @@ const NOT_FOUND = ['InvalidSnapshot.NotFound'];
  * too: a new attempt after a failure takes a new platform id).
  */
 export class Ec2SnapshotGateway {
-  /** @param client EC2 client of the region the volumes live in. */
-  constructor(private readonly client: EC2Client) {}
+  /**
+   * @param client EC2 client of the region the volumes live in.
+   * @param managedBy the deployment's id: its `auteryn:managed` value.
+   */
+  constructor(
+    private readonly client: EC2Client,
+    readonly managedBy: string,
+  ) {}
 
   async create(input: CreateSnapshotInput): Promise<{ providerId: string }> {
     const existing = await this.findTagged(TAGS.snapshotId, input.snapshotId);
@@ -74,7 +81,10 @@ export class Ec2SnapshotGateway {
             VolumeId: input.volumeId,
             Description: input.description ?? `auteryn ${input.snapshotId}`,
             TagSpecifications: [
-              { ResourceType: 'snapshot', Tags: tagList(snapshotTags(input)) },
+              {
+                ResourceType: 'snapshot',
+                Tags: tagList(snapshotTags(input, this.managedBy)),
+              },
             ],
           }),
         ),
@@ -148,7 +158,7 @@ export class Ec2SnapshotGateway {
   async listPending(): Promise<ProviderSnapshot[]> {
     const snapshots = await this.list([
       { Name: 'status', Values: ['pending'] },
-      tagFilter(TAGS.managed, 'true'),
+      tagFilter(TAGS.managed, this.managedBy),
     ]);
     return snapshots.map(toProviderSnapshot);
   }
@@ -203,12 +213,15 @@ export class Ec2SnapshotGateway {
   }
 }
 
-function snapshotTags(input: CreateSnapshotInput): Record<string, string> {
+function snapshotTags(
+  input: CreateSnapshotInput,
+  managedBy: string,
+): Record<string, string> {
   return {
     [TAGS.sandboxId]: input.sandboxId,
     [TAGS.snapshotId]: input.snapshotId,
     [TAGS.tenant]: input.tenantId,
     [TAGS.kind]: input.kind,
-    [TAGS.managed]: 'true',
+    [TAGS.managed]: managedBy,
   };
 }

@@ -12,6 +12,8 @@ export const MAX_STOP_REASON_LENGTH = 255;
 /** Fixed names of the task, its volume and the resources around it. */
 export interface EcsTaskRunnerConfig {
   cluster: string;
+  /** The deployment's id: its `auteryn:managed` tag value. */
+  managedBy: string;
   /** Family[:revision] or ARN; its volume has `configuredAtLaunch`. */
   taskDefinition: string;
   subnets: string[];
@@ -91,7 +93,7 @@ export function runTaskRequest(
     clientToken: clientTokenOf(input),
     enableECSManagedTags: true,
     tags: [
-      ...ecsTags(input),
+      ...ecsTags(input, config.managedBy),
       { key: TASK_TAGS.start, value: String(input.startCount) },
     ],
     overrides: {
@@ -128,7 +130,7 @@ export function runTaskRequest(
           tagSpecifications: [
             {
               resourceType: 'volume',
-              tags: ecsTags(input),
+              tags: ecsTags(input, config.managedBy),
               propagateTags: 'NONE',
             },
           ],
@@ -138,10 +140,10 @@ export function runTaskRequest(
   };
 }
 
-function ecsTags(input: RunSandboxInput): Tag[] {
+function ecsTags(input: RunSandboxInput, managedBy: string): Tag[] {
   return [
     { key: TASK_TAGS.sandboxId, value: input.sandboxId },
     { key: TASK_TAGS.tenant, value: input.tenantId },
-    { key: TASK_TAGS.managed, value: 'true' },
+    { key: TASK_TAGS.managed, value: managedBy },
   ];
 }

@@ -30,7 +30,7 @@ async function gatewayAnswering(
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
-  return new Ec2SnapshotGateway(client);
+  return new Ec2SnapshotGateway(client, 'auteryn-test');
 }
 
 const noSnapshots: FaultAnswer = describeAnswer([], undefined);

@@ -5,12 +5,13 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_FILTER_VALUES } from '../../../functions/adapters/aws/ec2-limits.ts';
 import { Ec2SnapshotGateway } from '../../../functions/adapters/aws/ec2-snapshot-gateway.ts';
-import { useMoto } from '../../support/moto.ts';
+import { TEST_DEPLOYMENT_ID, useMoto } from '../../support/moto.ts';
 import { inputsOf, recordCommands } from '../../support/moto-capture.ts';
 
 describe('Ec2SnapshotGateway on moto_server', () => {
   const moto = useMoto({ resetEachTest: true });
-  const gateway = () => new Ec2SnapshotGateway(moto.ec2);
+  const gateway = (deployment = TEST_DEPLOYMENT_ID) =>
+    new Ec2SnapshotGateway(moto.ec2, deployment);
 
   // Ids of their own per test, so the suite also holds on an endpoint
   // that is not reset between tests (AWS_ENDPOINT_URL).
@@ -54,7 +55,7 @@ describe('Ec2SnapshotGateway on moto_server', () => {
           { Key: 'auteryn:snapshot-id', Value: snapshotId },
           { Key: 'auteryn:tenant', Value: 'tenant-a' },
           { Key: 'auteryn:kind', Value: 'auto' },
-          { Key: 'auteryn:managed', Value: 'true' },
+          { Key: 'auteryn:managed', Value: TEST_DEPLOYMENT_ID },
         ]),
       },
     ]);
@@ -149,19 +150,25 @@ describe('Ec2SnapshotGateway on moto_server', () => {
       OwnerIds: ['self'],
       Filters: [
         { Name: 'status', Values: ['pending'] },
-        { Name: 'tag:auteryn:managed', Values: ['true'] },
+        { Name: 'tag:auteryn:managed', Values: [TEST_DEPLOYMENT_ID] },
       ],
     });
   });
 
   it('copies a snapshot into another region with its tags', async () => {
     const source = await gateway().create(request(await volume()));
-    const target = new Ec2SnapshotGateway(moto.ec2In('eu-west-1'));
+    const target = new Ec2SnapshotGateway(
+      moto.ec2In('eu-west-1'),
+      TEST_DEPLOYMENT_ID,
+    );
     const copyInput = {
       providerId: source.providerId,
       sourceRegion: 'us-east-1',
       kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/copy',
-      tags: { 'auteryn:sandbox-id': sandboxId, 'auteryn:managed': 'true' },
+      tags: {
+        'auteryn:sandbox-id': sandboxId,
+        'auteryn:managed': TEST_DEPLOYMENT_ID,
+      },
     };
 
     const copy = await target.copy(copyInput);

@@ -31,6 +31,7 @@ async function runnerAnswering(answer: (target: string) => FaultAnswer) {
   };
   return new EcsTaskRunner(new ECSClient(config), new EC2Client(config), {
     cluster: 'c',
+    managedBy: 'auteryn-test',
     taskDefinition: 'sandbox:1',
     subnets: ['subnet-1'],
     securityGroups: ['sg-1'],
