@@ -1,5 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
+import type { HandlerName } from '../functions/handlers/names.ts';
 import type { TableKey } from './tables.ts';
+
+export {
+  HANDLER_NAMES,
+  type HandlerName,
+} from '../functions/handlers/names.ts';
 
 /** What a handler may do beyond its tables; see permissions.ts. */
 export type Capability =
@@ -51,19 +57,6 @@ const allWrite: HandlerSpec['tables'] = {
  * `sandboxes`; projections are written guarded, so a writer of
  * `sandboxes` may also be the API (read-your-writes).
  */
-export const HANDLER_NAMES = [
-  'api',
-  'snapshot-tick',
-  'idle-check',
-  'stream-projector',
-  'lifecycle',
-  'ebs-notification',
-  'ecs-task-state',
-  'reconciler',
-] as const;
-
-export type HandlerName = (typeof HANDLER_NAMES)[number];
-
 export const HANDLERS: Record<HandlerName, HandlerSpec> = {
   api: {
     description: 'Auteryn HTTP API v1 (API Gateway, payload 2.0)',

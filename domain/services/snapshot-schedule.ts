@@ -1,27 +1,21 @@
-import type { Clock } from '../ports/clock.ts';
-import type { Log } from '../ports/log.ts';
 import type { SandboxViews } from '../ports/sandbox-views.ts';
-import type { SchedulerStateStore } from '../ports/scheduler-state.ts';
 import type { SnapshotStore } from '../ports/snapshot-store.ts';
 import {
   MAX_SNAPSHOTS_IN_FLIGHT_PER_VOLUME,
+  type SnapshotSchedulePorts,
   SnapshotScheduler,
 } from '../scheduler/snapshot-scheduler.ts';
 import { type RateLimit, schedulerLimit } from '../scheduler/token-bucket.ts';
 
-/** What both the local timer and the AWS tick build a scheduler from. */
-export interface SnapshotScheduleParts {
+/**
+ * What both the local timer and the AWS tick build a scheduler from:
+ * the scheduler's own ports but candidates and changes, which come from
+ * the views and the store. `snapshot` is SnapshotFlows.scheduled.
+ */
+export interface SnapshotScheduleParts
+  extends Omit<SnapshotSchedulePorts, 'candidates' | 'changed'> {
   views: SandboxViews;
   store: Pick<SnapshotStore, 'changedSince'>;
-  /** Requests and issues one scheduled snapshot (SnapshotFlows.scheduled). */
-  snapshot(
-    sandboxId: string,
-    snapshotId: string,
-  ): Promise<'issued' | 'skipped'>;
-  state: SchedulerStateStore;
-  clock: Clock;
-  sleep(ms: number): Promise<void>;
-  log: Log;
   intervalMs: number;
   /** The provider's own rate limit; the scheduler takes a share of it. */
   providerLimit: RateLimit;

@@ -23,32 +23,24 @@ const resourcesSchema = z.strictObject({
   diskBytes: z.number().int().positive(),
 });
 
+/** A variable holding JSON, parsed; then checked by what it pipes to. */
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+});
+
 /** `{"small":{"cpus":1,"memoryBytes":…,"diskBytes":…},…}`, every size. */
-const sandboxSizesSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(sandboxSizeSchema, resourcesSchema));
+const sandboxSizesSchema = jsonText.pipe(
+  z.record(sandboxSizeSchema, resourcesSchema),
+);
 
 /** A JSON object from region names to values of `value`. */
 function jsonRecord<T extends z.ZodType<string>>(value: T) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string(), value));
+  return jsonText.pipe(z.record(z.string(), value));
 }
 
 /**

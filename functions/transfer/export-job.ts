@@ -3,8 +3,8 @@ import { MANIFEST_KEY, sha256Hex, writeManifest } from './manifest.ts';
 import {
   messageOf,
   NotYetError,
+  recordProgress,
   type TransferParts,
-  throttled,
 } from './transfer-parts.ts';
 
 const EVENTS_KEY = 'events.jsonl';
@@ -44,15 +44,12 @@ export async function runExport(
       snapshots,
       targetRegion: record.targetRegion,
       store,
-      onProgress: throttled((bytesDone, bytesTotal) => {
-        // Progress is advisory: a lost update must not end the export
-        // (nor, unhandled, the process); the next one catches up.
-        records
-          .updateExport(exportId, { bytesDone, bytesTotal })
-          .catch((error: unknown) => {
-            log.warn('progress not recorded', { sandboxId, exportId, error });
-          });
-      }),
+      onProgress: recordProgress(
+        log,
+        { sandboxId, exportId },
+        (bytesDone, bytesTotal) =>
+          records.updateExport(exportId, { bytesDone, bytesTotal }),
+      ),
     });
 
     const history = await historyOf(parts, sandboxId);

@@ -7,9 +7,9 @@ import {
 } from './manifest.ts';
 import {
   messageOf,
+  recordProgress,
   type TransferParts,
   textOf,
-  throttled,
 } from './transfer-parts.ts';
 
 /**
@@ -47,15 +47,12 @@ export async function runImport(
         bytesTotal: manifest.bytesTotal,
       },
       store,
-      onProgress: throttled((bytesDone, bytesTotal) => {
-        // Progress is advisory: a lost update must not end the import
-        // (nor, unhandled, the process); the next one catches up.
-        records
-          .updateImport(importId, { bytesDone, bytesTotal })
-          .catch((error: unknown) => {
-            log.warn('progress not recorded', { sandboxId, importId, error });
-          });
-      }),
+      onProgress: recordProgress(
+        log,
+        { sandboxId, importId },
+        (bytesDone, bytesTotal) =>
+          records.updateImport(importId, { bytesDone, bytesTotal }),
+      ),
     });
 
     const { name } = manifest.sandbox;

@@ -38,13 +38,24 @@ export const messageOf = (error: unknown) =>
 /** Progress written at most this often: a copy reports per chunk. */
 const PROGRESS_EVERY_MS = 500;
 
-export function throttled(write: (done: number, total: number) => void) {
+/**
+ * A progress callback that records at most every PROGRESS_EVERY_MS.
+ * Progress is advisory: a lost write must not end the transfer (nor,
+ * unhandled, the process), so it is logged and the next one catches up.
+ */
+export function recordProgress(
+  log: Log,
+  context: Record<string, string>,
+  write: (done: number, total: number) => Promise<void>,
+) {
   let last = 0;
   return (done: number, total: number) => {
     const now = Date.now();
     if (now - last < PROGRESS_EVERY_MS && done < total) return;
     last = now;
-    write(done, total);
+    write(done, total).catch((error: unknown) => {
+      log.warn('progress not recorded', { ...context, error });
+    });
   };
 }
 

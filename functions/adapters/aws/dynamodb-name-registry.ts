@@ -4,12 +4,12 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type {
   NameClaim,
   NameRegistry,
 } from '../../../domain/ports/sandbox-views.ts';
+import { scanItems } from './dynamodb-scan.ts';
 
 const nameKey = (tenantId: string, name: string) => `${tenantId}#${name}`;
 
@@ -82,26 +82,15 @@ export class DynamoDBNameRegistry implements NameRegistry {
   }
 
   async *claims(): AsyncIterable<NameClaim> {
-    let startKey: ScanCommand['input']['ExclusiveStartKey'];
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const key = item.nameKey?.S ?? '';
-        const split = key.lastIndexOf('#');
-        yield {
-          tenantId: key.slice(0, split),
-          name: key.slice(split + 1),
-          sandboxId: item.sandboxId?.S ?? '',
-        };
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of scanItems(this.client, this.tableName)) {
+      const key = item.nameKey?.S ?? '';
+      const split = key.lastIndexOf('#');
+      yield {
+        tenantId: key.slice(0, split),
+        name: key.slice(split + 1),
+        sandboxId: item.sandboxId?.S ?? '',
+      };
+    }
   }
 
   private async conditionalWrite(

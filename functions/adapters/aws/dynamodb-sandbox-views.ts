@@ -5,7 +5,6 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type {
   SandboxView,
@@ -17,6 +16,7 @@ import {
   type SandboxSummary,
   summarize,
 } from '../../../domain/sandbox/summary.ts';
+import { scanItems } from './dynamodb-scan.ts';
 import { ACTIVE_INDEX, ACTIVE_SHARDS, BY_TENANT_INDEX } from './tables.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -69,19 +69,9 @@ export class DynamoDBSandboxViews implements SandboxViews {
   }
 
   async *all(): AsyncIterable<SandboxView> {
-    let startKey: Item | undefined;
-
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) yield toView(item);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of scanItems(this.client, this.tableName)) {
+      yield toView(item);
+    }
   }
 
   async *active(): AsyncIterable<SandboxSummary> {

@@ -1,16 +1,15 @@
 import {
-  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TransferRecords } from '../../../domain/ports/transfer-records.ts';
 import type {
   ExportRecord,
   ImportRecord,
 } from '../../../domain/transfer/transfer.ts';
+import { scanItems } from './dynamodb-scan.ts';
 
 type Kind = 'export' | 'import';
 
@@ -53,25 +52,14 @@ export class DynamoDBTransferRecords implements TransferRecords {
   async unfinished() {
     const exports: ExportRecord[] = [];
     const imports: ImportRecord[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const record = JSON.parse(item.body?.S ?? '{}');
-        if (record.status !== 'pending' && record.status !== 'copying') {
-          continue;
-        }
-        if (item.kind?.S === 'export') exports.push(record);
-        if (item.kind?.S === 'import') imports.push(record);
+    for await (const item of scanItems(this.client, this.tableName)) {
+      const record = JSON.parse(item.body?.S ?? '{}');
+      if (record.status !== 'pending' && record.status !== 'copying') {
+        continue;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      if (item.kind?.S === 'export') exports.push(record);
+      if (item.kind?.S === 'import') imports.push(record);
+    }
     return { exports, imports };
   }
 

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { ObjectStore } from '../../../../domain/ports/object-store.ts';
 import type {
@@ -10,7 +9,7 @@ import type {
 } from '../../../../domain/ports/snapshot-packager.ts';
 import type { SnapshotStore } from '../../../../domain/ports/snapshot-store.ts';
 import type { Snapshot } from '../../../../domain/snapshots/snapshot.ts';
-import { refused } from '../../../transfer/manifest.ts';
+import { refused, sha256Hex } from '../../../transfer/manifest.ts';
 import { sandboxDirs } from '../sandbox-layout.ts';
 import {
   objectPath,
@@ -94,7 +93,7 @@ export class LocalSnapshotPackager implements SnapshotPackager {
       files.push({
         key,
         bytes: record.bytes.length,
-        sha256: sha(record.bytes),
+        sha256: sha256Hex(record.bytes),
       });
     }
     // One flush for all of it, before the manifest names any of it.
@@ -189,9 +188,6 @@ function packsOf(files: readonly PackageFile[]) {
     return { pack, index };
   });
 }
-
-const sha = (data: Uint8Array) =>
-  createHash('sha256').update(data).digest('hex');
 
 async function recordOf(dirs: StoreDirs, sandboxId: string, id: string) {
   const bytes = await readFile(recordPath(dirs.records, id)).catch(() => {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import type { ObjectStore } from '../../../../domain/ports/object-store.ts';
 import type { PackageFile } from '../../../../domain/ports/snapshot-packager.ts';
+import { sha256Hex } from '../../../transfer/manifest.ts';
+import { textOf } from '../../../transfer/transfer-parts.ts';
 
 /**
  * Objects travel concatenated in pack files of up to this size, so a
@@ -103,9 +105,6 @@ function indexOf(plan: PackPlan): Uint8Array {
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
-const sha256Hex = (data: Uint8Array) =>
-  createHash('sha256').update(data).digest('hex');
-
 /**
  * A pack an earlier run of the same export finished: its manifest
  * entries, from the marker written once the pack and its index were
@@ -124,7 +123,7 @@ export async function finishedPack(
   ]);
   if (!marker || pack?.size !== plan.bytes) return undefined;
 
-  const text = await new Response(await store.get(markerKey)).text();
+  const text = await textOf(await store.get(markerKey));
   const entries = parseMarker(text);
   const [packEntry, indexEntry] = entries ?? [];
   const sameIndex = indexEntry?.sha256 === sha256Hex(indexOf(plan));

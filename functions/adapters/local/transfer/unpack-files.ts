@@ -4,7 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ObjectStore } from '../../../../domain/ports/object-store.ts';
 import type { PackageFile } from '../../../../domain/ports/snapshot-packager.ts';
-import { refused } from '../../../transfer/manifest.ts';
+import { refused, sha256Hex } from '../../../transfer/manifest.ts';
 import {
   type PackedObject,
   parseIndex,
@@ -20,7 +20,7 @@ export async function readChecked(
   const content = new Uint8Array(
     await new Response(await store.get(file.key)).arrayBuffer(),
   );
-  if (sha(content) !== file.sha256) {
+  if (sha256Hex(content) !== file.sha256) {
     throw refused(`${file.key} is corrupt: it does not hash to its SHA-256`);
   }
   return content;
@@ -182,6 +182,3 @@ async function requirePresent(store: ObjectStore, file: PackageFile) {
     );
   }
 }
-
-const sha = (data: Uint8Array) =>
-  createHash('sha256').update(data).digest('hex');

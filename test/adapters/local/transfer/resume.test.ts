@@ -32,6 +32,14 @@ function failingAtSecondPack(store: ObjectStore): ObjectStore {
   });
 }
 
+/** The store, noting in `sent` the key of every pack put into it. */
+function recordingPacks(store: ObjectStore, sent: string[]): ObjectStore {
+  return withPut(store, (key, body, options) => {
+    if (key.endsWith('.bin')) sent.push(key);
+    return store.put(key, body, options);
+  });
+}
+
 function withPut(store: ObjectStore, put: ObjectStore['put']): ObjectStore {
   return {
     location: store.location,
@@ -78,12 +86,7 @@ describe('an export cut off midway', () => {
 
     await expect(pack(failingAtSecondPack(store))).rejects.toThrow(/injected/);
     const sentAgain: string[] = [];
-    const resumed = await pack(
-      withPut(store, (key, body, options) => {
-        if (key.endsWith('.bin')) sentAgain.push(key);
-        return store.put(key, body, options);
-      }),
-    );
+    const resumed = await pack(recordingPacks(store, sentAgain));
 
     const packs = clean.files.filter((f) => f.key.endsWith('.bin'));
     expect(packs.length).toBeGreaterThanOrEqual(3);
@@ -99,12 +102,7 @@ describe('an export cut off midway', () => {
     await store.put(firstPack, new Uint8Array(3));
 
     const sentAgain: string[] = [];
-    const again = await pack(
-      withPut(store, (key, body, options) => {
-        if (key.endsWith('.bin')) sentAgain.push(key);
-        return store.put(key, body, options);
-      }),
-    );
+    const again = await pack(recordingPacks(store, sentAgain));
 
     expect(sentAgain).toEqual([firstPack]);
     expect(again.files).toEqual(first.files);
