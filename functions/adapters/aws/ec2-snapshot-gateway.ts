@@ -223,5 +223,6 @@ function snapshotTags(
     [TAGS.tenant]: input.tenantId,
     [TAGS.kind]: input.kind,
     [TAGS.managed]: managedBy,
+    [TAGS.requestedAt]: new Date().toISOString(),
   };
 }

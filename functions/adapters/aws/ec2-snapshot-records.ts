@@ -10,6 +10,8 @@ export const TAGS = {
   managed: 'auteryn:managed',
   /** On a copy: `<source region>/<source snapshot id>`. */
   copyOf: 'auteryn:copy-of',
+  /** When its creator asked for it, to the millisecond (see canonical). */
+  requestedAt: 'auteryn:requested-at',
 } as const;
 
 export type ProviderSnapshotState = 'pending' | 'completed' | 'error';
@@ -69,12 +71,22 @@ function stateOf(state: string | undefined): ProviderSnapshotState {
 
 /**
  * The one snapshot every concurrent creator settles on: the earliest
- * started, ties broken by id, so all of them pick the same.
+ * started, then the earliest asked for, then the lowest id, so all of
+ * them pick the same. StartTime can be whole seconds (moto's is), and a
+ * creator that settled before the other's snapshot existed has kept its
+ * own: within one second only the request time still says which came
+ * first, where the id would pick at random.
  */
 export function canonical(snapshots: readonly Ec2Snapshot[]) {
+  const requestedAt = (s: Ec2Snapshot) =>
+    tagValue(s.Tags, TAGS.requestedAt) ?? '';
   return [...snapshots].sort((a, b) => {
     const byTime =
       (a.StartTime?.getTime() ?? 0) - (b.StartTime?.getTime() ?? 0);
-    return byTime || (a.SnapshotId ?? '').localeCompare(b.SnapshotId ?? '');
+    return (
+      byTime ||
+      requestedAt(a).localeCompare(requestedAt(b)) ||
+      (a.SnapshotId ?? '').localeCompare(b.SnapshotId ?? '')
+    );
   })[0];
 }
